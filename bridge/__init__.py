@@ -1,0 +1,1 @@
+"""DevSync bridge package."""

@@ -1,0 +1,1 @@
+"""DevSync server package."""

@@ -1,0 +1,98 @@
+"""The `devsync` command: `serve`, `lsp`, `db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.core.config import Settings
+
+    overrides: dict[str, object] = {}
+    if args.host is not None:
+        overrides["host"] = args.host
+    if args.port is not None:
+        overrides["port"] = args.port
+    if args.data_dir is not None:
+        overrides["data_dir"] = Path(args.data_dir)
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = create_app(settings)
+    print(f"DevSync is running at http://{settings.host}:{settings.port}/", flush=True)  # noqa: T201
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    try:
+        from lsp.cli import main as lsp_main
+    except ImportError:  # pragma: no cover - only before the language server exists
+        sys.stderr.write("the language server is not available in this build\n")
+        return 1
+    return lsp_main(args.rest)
+
+
+def _db(args: argparse.Namespace) -> int:
+    from server.core.config import Settings
+    from server.core.migrate import upgrade
+
+    settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
+    settings.prepare()
+    upgrade(settings.resolved_database_url(), args.revision)
+    sys.stderr.write("database is at revision %s\n" % args.revision)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="devsync", description="Self-hosted collaborative development environment."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser(
+        "serve", help="run the server (API, collaboration, LSP bridge, web client)"
+    )
+    serve.add_argument("--host", help="address to bind (DEVSYNC_HOST)")
+    serve.add_argument("--port", type=int, help="port to bind (DEVSYNC_PORT)")
+    serve.add_argument("--data-dir", help="data directory (DEVSYNC_DATA_DIR)")
+    serve.set_defaults(func=_serve)
+
+    lsp = sub.add_parser(
+        "lsp",
+        help="run the language server (stdio by default; see `devsync lsp --help`)",
+        add_help=False,
+    )
+    lsp.add_argument("rest", nargs=argparse.REMAINDER)
+    lsp.set_defaults(func=_lsp)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="upgrade the schema to the latest revision")
+    up.add_argument("revision", nargs="?", default="head")
+    up.add_argument("--data-dir", help="data directory (DEVSYNC_DATA_DIR)")
+    up.set_defaults(func=_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

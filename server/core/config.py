@@ -1,0 +1,119 @@
+"""The one configuration module: every setting, its default, its DEVSYNC_ variable.
+
+The README's configuration table is generated from this class
+(`python -m server.core.config --markdown`); a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """DevSync server settings, read from `DEVSYNC_*` variables and `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DEVSYNC_", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        Path(".devsync"), description="Holds the SQLite file and project repositories."
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL; empty means SQLite in the data dir. "
+        "`postgresql://` URLs use psycopg 3.",
+    )
+    host: str = Field("127.0.0.1", description="Address `devsync serve` binds.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `devsync serve` binds.")
+    public_url: str = Field(
+        "", description="Base URL used in invite links; empty means http://host:port."
+    )
+    secret_key: str = Field(
+        "",
+        description="Signs session data; empty means generated once and kept in "
+        "`<data_dir>/secret_key`.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API (JSON list)."
+    )
+    cookie_secure: bool = Field(
+        False, description="Mark the session cookie Secure (set behind HTTPS)."
+    )
+    session_ttl_hours: int = Field(
+        24 * 14, ge=1, description="Lifetime of a browser login session."
+    )
+    max_file_bytes: int = Field(
+        2 * 1024 * 1024, ge=1, description="Largest file the API accepts or serves."
+    )
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024, ge=1, description="Largest HTTP request body."
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins per username or address per window."
+    )
+    login_window_seconds: int = Field(
+        300, ge=1, description="Window for counting failed logins."
+    )
+    sample_project: bool = Field(
+        True, description="Give each new user a sample Python project."
+    )
+    log_level: str = Field("info", description="Server log level.")
+    ai_model: str = Field(
+        "", description="litellm model name for AI features; empty disables AI."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_postgres(cls, value: str) -> str:
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.data_dir / "projects"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'devsync.db').resolve()}"
+
+    def resolved_public_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    def prepare(self) -> Settings:
+        """Create the data dir and fill in the generated secret key."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.projects_dir.mkdir(parents=True, exist_ok=True)
+        if not self.secret_key:
+            key_file = self.data_dir / "secret_key"
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(48))
+                key_file.chmod(0o600)
+            self.secret_key = key_file.read_text().strip()
+        return self
+
+
+def markdown_table() -> str:
+    """The README's configuration table, generated from `Settings`."""
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = (
+            field.default_factory()  # type: ignore[call-arg]
+            if field.default_factory is not None
+            else field.default
+        )
+        shown = f"`{default}`" if default not in ("", []) else "(empty)"
+        rows.append(f"| `DEVSYNC_{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover - developer helper
+    sys.stdout.write(markdown_table() + "\n")

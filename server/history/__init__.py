@@ -1,0 +1,1 @@
+"""Git history of each project (the only package that imports GitPython)."""

@@ -1,0 +1,1 @@
+"""Projects, memberships and the roles owner / editor / viewer."""

@@ -1,0 +1,1 @@
+"""Shapes and how to describe them."""

@@ -1,4 +1,4 @@
-"""`create_app(settings)`: the FastAPI application, built fresh for each server or test."""
+"""`create_app(settings)`: the FastAPI app, built fresh for each server or test."""
 
 from __future__ import annotations
 

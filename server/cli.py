@@ -39,21 +39,24 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _lsp(args: argparse.Namespace) -> int:
     try:
-        from lsp.cli import main as lsp_main
+        from lsp.cli import main as lsp_main  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # pragma: no cover - only before the language server exists
         sys.stderr.write("the language server is not available in this build\n")
         return 1
-    return lsp_main(args.rest)
+    status: int = lsp_main(args.rest)
+    return status
 
 
 def _db(args: argparse.Namespace) -> int:
     from server.core.config import Settings
     from server.core.migrate import upgrade
 
-    settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
+    settings = Settings()
+    if args.data_dir:
+        settings.data_dir = Path(args.data_dir)
     settings.prepare()
     upgrade(settings.resolved_database_url(), args.revision)
-    sys.stderr.write("database is at revision %s\n" % args.revision)
+    sys.stderr.write(f"database is at revision {args.revision}\n")
     return 0
 
 

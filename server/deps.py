@@ -1,4 +1,4 @@
-"""`Annotated` dependencies shared by every router: settings, DB session, current user."""
+"""`Annotated` dependencies of every router: settings, DB session, current user."""
 
 from __future__ import annotations
 

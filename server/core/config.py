@@ -115,5 +115,23 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
+README_START = "<!-- config-table:start -->"
+README_END = "<!-- config-table:end -->"
+
+
+def update_readme(readme: Path) -> bool:
+    """Rewrite the table between the README's markers; True when it changed."""
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    new = f"{head}{README_START}\n{markdown_table()}\n{README_END}{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
+
+
 if __name__ == "__main__":  # pragma: no cover - developer helper
-    sys.stdout.write(markdown_table() + "\n")
+    if "--update-readme" in sys.argv:
+        update_readme(Path(__file__).resolve().parents[2] / "README.md")
+    else:
+        sys.stdout.write(markdown_table() + "\n")

@@ -1,4 +1,4 @@
-"""SQLAlchemy engine and sessions; SQLite gets WAL and foreign keys on every connection."""
+"""SQLAlchemy engine and sessions; SQLite gets WAL and foreign keys on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Project rules: who may do what, and creating or deleting a project with its repository."""
+"""Project rules: who may do what; creating and deleting projects with their repos."""
 
 from __future__ import annotations
 

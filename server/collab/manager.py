@@ -1,0 +1,223 @@
+"""Room lifecycle: load on first join, share while used, flush and unload after.
+
+A room is built completely (stored state applied, or seeded from the working
+tree and the seed stored) before any client is attached, so no client ever
+sees a half-loaded document. Loading and unloading of one document are
+serialised by a per-document lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Doc, Text
+
+from server.collab.hooks import Hooks
+from server.collab.peer import Peer, PeerLimits
+from server.collab.room import Room
+from server.collab.store import CollabStore, DocKey
+from server.collab.textdiff import replace_text
+from server.collab.worktree import WorkingTree
+from server.collab.writer import Writer
+from server.core.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CollabConfig:
+    idle_write_seconds: float = 1.0
+    unload_delay_seconds: float = 0.5
+    max_clients_per_room: int = 200
+    compact_after: int = 1000
+    peer_limits: PeerLimits = field(default_factory=PeerLimits)
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class RoomManager:
+    """Every live room of this process."""
+
+    def __init__(
+        self,
+        store: CollabStore,
+        tree: WorkingTree,
+        config: CollabConfig | None = None,
+        hooks: Hooks | None = None,
+    ) -> None:
+        self.store = store
+        self.tree = tree
+        self.config = config or CollabConfig()
+        self.hooks = hooks or Hooks()
+        self.writer = Writer()
+        self.rooms: dict[DocKey, Room] = {}
+        self._users: dict[DocKey, int] = defaultdict(int)
+        self._locks: dict[DocKey, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._since_compaction: dict[DocKey, int] = defaultdict(int)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # -- lifecycle ------------------------------------------------------------
+
+    async def acquire(self, key: DocKey) -> Room:
+        """The room of `key`, loaded if needed; pair with `release`."""
+        async with self._locks[key]:
+            room = self.rooms.get(key)
+            if room is None:
+                room = await self._load(key)
+                self.rooms[key] = room
+            self._users[key] += 1
+            return room
+
+    def release(self, key: DocKey) -> None:
+        self._users[key] -= 1
+        if self._users[key] <= 0:
+            self._spawn(self._unload_later(key))
+
+    async def serve(self, key: DocKey, peer: Peer) -> None:
+        room = await self.acquire(key)
+        try:
+            await room.serve(peer)
+        finally:
+            self.release(key)
+
+    async def close(self) -> None:
+        """Flush and stop every room (server shutdown)."""
+        for key in list(self.rooms):
+            async with self._locks[key]:
+                room = self.rooms.pop(key, None)
+                if room is not None:
+                    await room.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.to_thread(self.writer.close)
+
+    async def _unload_later(self, key: DocKey) -> None:
+        await asyncio.sleep(self.config.unload_delay_seconds)
+        async with self._locks[key]:
+            if self._users[key] > 0 or key not in self.rooms:
+                return
+            room = self.rooms.pop(key)
+            await room.stop()
+            del self._users[key]
+            if self._since_compaction.pop(key, 0):
+                await self.writer.run(self.store.compact, key)
+            log.debug("unloaded %s", key)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task: asyncio.Task[Any] = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _load(self, key: DocKey) -> Room:
+        file_text = await self.tree.aread(key.project_id, key.path)
+        if file_text is None:
+            raise NotFound(f"no such file: {key.path}")
+        loaded = await self.writer.run(self.store.load, key)
+        doc: Doc[Text] = Doc()
+        text = doc.get("content", type=Text)
+        for update in ([loaded.snapshot] if loaded.snapshot else []) + loaded.updates:
+            try:
+                doc.apply_update(update)
+            except ValueError:
+                log.warning("skipping a stored update of %s that does not apply", key)
+        room = self._new_room(key, doc)
+        if loaded.empty or loaded.file_sha != sha(file_text):
+            # First open, or the file changed outside DevSync: the file wins,
+            # applied as an edit so clients holding the old state still merge.
+            before = doc.get_state()
+            if replace_text(text, file_text) or loaded.empty:
+                update = doc.get_update(before)
+                await self.writer.run(self.store.append, key, [update], set())
+            await self.writer.run(self.store.wrote_file, key, sha(file_text))
+        elif str(text) != file_text:
+            room.mark_text_dirty()  # stopped before the idle write: store wins
+        await room.start()
+        if str(text) != file_text:
+            await room.flush_text()
+        return room
+
+    def _new_room(self, key: DocKey, doc: Doc[Text]) -> Room:
+        room = Room(
+            key,
+            doc,
+            self._persist,
+            write_text=self._write_text,
+            idle_write_seconds=self.config.idle_write_seconds,
+            max_clients=self.config.max_clients_per_room,
+            hooks=self.hooks,
+        )
+        return room
+
+    # -- storage callbacks ----------------------------------------------------
+
+    async def _persist(
+        self, key: DocKey, updates: list[bytes], editors: set[int]
+    ) -> None:
+        await self.writer.run(self.store.append, key, updates, editors)
+        self._since_compaction[key] += len(updates)
+        if self._since_compaction[key] >= self.config.compact_after:
+            self._since_compaction[key] = 0
+            self._spawn(self.writer.run(self.store.compact, key))
+
+    async def _write_text(self, key: DocKey, text: str) -> None:
+        await self.tree.awrite(key.project_id, key.path, text)
+        await self.writer.run(self.store.wrote_file, key, sha(text))
+
+    # -- server-side edits and history ---------------------------------------
+
+    async def apply_text(self, key: DocKey, new_text: str, user_id: int | None) -> None:
+        """Make the document read `new_text` as one Yjs transaction everyone sees."""
+        room = await self.acquire(key)
+        try:
+            clone: Doc[Text] = Doc()
+            clone.apply_update(room.doc.get_update())
+            before = clone.get_state()
+            if replace_text(clone.get("content", type=Text), new_text):
+                room.submit(clone.get_update(before), user_id)
+                await room.drain()
+            room.mark_text_dirty()
+            await room.flush_text()
+        finally:
+            self.release(key)
+
+    async def flush(self, project_id: int, paths: list[str] | None = None) -> None:
+        """Store and write to the working tree every open document of a project."""
+        for key, room in list(self.rooms.items()):
+            if key.project_id == project_id and (paths is None or key.path in paths):
+                await room.drain()
+                await room.flush_text()
+
+    def is_open(self, key: DocKey) -> bool:
+        return key in self.rooms
+
+    def peers(self, project_id: int | None = None) -> list[tuple[DocKey, Peer]]:
+        return [
+            (key, peer)
+            for key, room in self.rooms.items()
+            if project_id is None or key.project_id == project_id
+            for peer in room.peers.values()
+        ]
+
+    def kick_session(self, session_id: int, reason: str, code: int) -> int:
+        """Disconnect every client that joined through `session_id`."""
+        kicked = 0
+        for _, peer in self.peers():
+            if peer.session_id == session_id:
+                peer.kick(code, reason)
+                kicked += 1
+        return kicked
+
+    async def compact_now(self, key: DocKey) -> int:
+        with contextlib.suppress(KeyError):
+            del self._since_compaction[key]
+        return await self.writer.run(self.store.compact, key)

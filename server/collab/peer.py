@@ -1,0 +1,117 @@
+"""One connected client: its identity, its role, and a bounded outgoing queue.
+
+A room never awaits a client's socket: it puts the same encoded bytes into
+every receiver's queue and each client's sender task drains its own queue.
+A client whose queue overflows is disconnected with a close reason, never
+silently skipped, so no one is left with a diverged document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+from server.collab.awareness import Identity
+from server.collab.limits import TokenBucket
+from server.collab.protocol import CloseCode
+from server.collab.transport import Transport, TransportClosed
+
+log = logging.getLogger(__name__)
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class PeerLimits:
+    max_message_bytes: int = 4 * 1024 * 1024
+    rate_per_second: float = 500.0
+    rate_burst: int = 2000
+    max_queue_bytes: int = 16 * 1024 * 1024
+
+
+class Peer:
+    """A client in a room. `can_write` is False for viewers."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        identity: Identity,
+        *,
+        can_write: bool,
+        session_id: int | None = None,
+        limits: PeerLimits | None = None,
+    ) -> None:
+        self.id = next(_ids)
+        self.transport = transport
+        self.identity = identity
+        self.can_write = can_write
+        self.session_id = session_id
+        self.limits = limits or PeerLimits()
+        self.bucket = TokenBucket(self.limits.rate_per_second, self.limits.rate_burst)
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.denied_notice_sent = False
+        self._queue: deque[bytes] = deque()
+        self._queued_bytes = 0
+        self._wakeup = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
+        self.closed = asyncio.Event()
+
+    def __repr__(self) -> str:
+        return f"Peer({self.id}, user={self.identity.user_id})"
+
+    def start(self) -> None:
+        self._sender = asyncio.get_running_loop().create_task(self._send_loop())
+
+    def send(self, message: bytes) -> None:
+        """Queue `message` for this client, without waiting."""
+        if self.close_code is not None:
+            return
+        size = len(message)
+        if self._queued_bytes + size > self.limits.max_queue_bytes:
+            self.kick(CloseCode.SLOW_CONSUMER, "too slow: outgoing queue overflow")
+            return
+        self._queue.append(message)
+        self._queued_bytes += size
+        self._wakeup.set()
+
+    def kick(self, code: int, reason: str) -> None:
+        """Disconnect this client with `code` and a reason it can show."""
+        if self.close_code is not None:
+            return
+        log.info("closing %r: %s %s", self, code, reason)
+        self.close_code = code
+        self.close_reason = reason
+        self._queue.clear()
+        self._queued_bytes = 0
+        self._wakeup.set()
+
+    async def _send_loop(self) -> None:
+        try:
+            while self.close_code is None:
+                await self._wakeup.wait()
+                self._wakeup.clear()
+                while self._queue and self.close_code is None:
+                    message = self._queue.popleft()
+                    self._queued_bytes -= len(message)
+                    await self.transport.send(message)
+        except TransportClosed:
+            self.close_code = self.close_code or CloseCode.GOING_AWAY
+        finally:
+            if self.close_code is not None and self.close_code != CloseCode.GOING_AWAY:
+                await self.transport.close(self.close_code, self.close_reason)
+            self.closed.set()
+
+    async def stop(self) -> None:
+        """Stop the sender task (the transport is closed if the peer was kicked)."""
+        if self.close_code is None:
+            self.close_code = CloseCode.GOING_AWAY
+            self._wakeup.set()
+        if self._sender is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._sender), timeout=5)
+            if not self._sender.done():
+                self._sender.cancel()

@@ -1,1 +1,1 @@
-"""DevSync lsp package."""
+"""DevSync's Python language server (pygls + jedi), see ``lsp.server``."""

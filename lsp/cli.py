@@ -1,0 +1,66 @@
+"""``devsync lsp``: run the language server over stdio (default) or TCP.
+
+Accepts and ignores ``--stdio`` and ``--clientProcessId`` because
+vscode-languageclient appends them. Logs go to stderr only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="devsync lsp", description="DevSync's Python language server."
+    )
+    parser.add_argument("--stdio", action="store_true", help="use stdio (default)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead")
+    parser.add_argument("--clientProcessId", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="stderr log level (default WARNING)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args, unknown = _parser().parse_known_args(argv)
+    level = getattr(logging, args.log_level)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # pygls logs every message body at INFO; keep that for DEBUG only.
+    logging.getLogger("pygls").setLevel(max(level, logging.WARNING))
+    log = logging.getLogger("lsp")
+    if unknown:
+        log.warning("ignoring unknown arguments: %s", " ".join(unknown))
+
+    from lsp import transport
+
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            log.error("--tcp wants HOST:PORT, got %r", args.tcp)
+            return 2
+
+        def ready(bound: int) -> None:
+            log.warning("listening on %s:%s", host or "127.0.0.1", bound)
+
+        try:
+            asyncio.run(transport.serve_tcp(host or "127.0.0.1", int(port), ready))
+        except KeyboardInterrupt:
+            return 0
+        return 0
+    try:
+        return asyncio.run(transport.serve_stdio(sys.stdin.buffer, sys.stdout.buffer))
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,151 @@
+"""Diagnostics: syntax errors and pyflakes always, ruff when installed.
+
+Debounced per document, superseded when a newer version arrives, computed on
+the linter threads. Pushed with ``publishDiagnostics`` unless the client pulls
+(``textDocument/diagnostic``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+
+from lsp import linters
+from lsp.documents import Snapshot
+from lsp.features.base import Feature
+from lsp.worker import run_lint
+
+log = logging.getLogger(__name__)
+
+
+def _to_client(snap: Snapshot, diags: list[types.Diagnostic]) -> list[types.Diagnostic]:
+    for diag in diags:
+        start, end = diag.range.start, diag.range.end
+        diag.range = types.Range(
+            snap.position(start.line + 1, start.character),
+            snap.position(end.line + 1, end.character),
+        )
+    return diags
+
+
+class Diagnostics(Feature):
+    """Per-document lint runs and their push/pull delivery."""
+
+    name = "diagnostics"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._results: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
+
+    @property
+    def push(self) -> bool:
+        """Push unless the client says it pulls."""
+        td = self.ctx.capabilities.text_document
+        return td is None or td.diagnostic is None
+
+    def _schedule(self, snap: Snapshot, delay: float) -> None:
+        if not snap.is_python or not self.ctx.options.diagnostics.enable:
+            return
+        old = self._tasks.pop(snap.uri, None)
+        if old is not None:
+            old.cancel()  # a newer version supersedes it
+        task = asyncio.ensure_future(self._run(snap, delay))
+        self._tasks[snap.uri] = task
+        task.add_done_callback(lambda t: self._done(snap.uri, t))
+
+    def _done(self, uri: str, task: asyncio.Task[None]) -> None:
+        if self._tasks.get(uri) is task:
+            del self._tasks[uri]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("diagnostics failed for %s", uri, exc_info=task.exception())
+
+    def did_open(self, snap: Snapshot) -> None:
+        self._schedule(snap, 0)
+
+    def did_change(self, snap: Snapshot) -> None:
+        self._schedule(snap, self.ctx.options.diagnostics.debounce_ms / 1000)
+
+    def did_save(self, snap: Snapshot) -> None:
+        if self._results.get(snap.uri, (None,))[0] != snap.version:
+            self._schedule(snap, 0)
+
+    def did_close(self, uri: str) -> None:
+        task = self._tasks.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self._results.pop(uri, None)
+        if self.push:
+            self._publish(uri, None, [])
+
+    def _publish(self, uri: str, version: int | None, diags: list[Any]) -> None:
+        self.ctx.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diags)
+        )
+
+    def _stale(self, snap: Snapshot) -> bool:
+        doc = self.ctx.server.workspace.text_documents.get(snap.uri)
+        return doc is None or doc.version != snap.version
+
+    async def _run(self, snap: Snapshot, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        snap = self.ctx.snapshot(snap.uri) or snap
+        diags = await self._compute(snap, ruff=False)
+        if self._stale(snap):
+            return
+        self._results[snap.uri] = (snap.version, diags)
+        if self.push:
+            self._publish(snap.uri, snap.version, diags)
+        if self._ruff_wanted():
+            more = await self._ruff(snap)
+            if more and not self._stale(snap):
+                diags = diags + more
+                self._results[snap.uri] = (snap.version, diags)
+                if self.push:
+                    self._publish(snap.uri, snap.version, diags)
+
+    def _ruff_wanted(self) -> bool:
+        return self.ctx.options.diagnostics.ruff and linters.ruff_binary() is not None
+
+    async def _ruff(self, snap: Snapshot) -> list[types.Diagnostic]:
+        name = snap.path or "untitled.py"
+        found = await run_lint(
+            linters.ruff_check, snap.source, name, self.ctx.root_path
+        )
+        return await run_lint(_to_client, snap, found)
+
+    async def _compute(self, snap: Snapshot, ruff: bool) -> list[types.Diagnostic]:
+        name = snap.path or "untitled.py"
+
+        def job() -> list[types.Diagnostic]:
+            return _to_client(snap, linters.pyflakes_check(snap.source, name))
+
+        diags = await run_lint(job)
+        if ruff and self._ruff_wanted():
+            diags += await self._ruff(snap)
+        return diags
+
+    async def pull(
+        self, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        snap = self.ctx.snapshot(params.text_document.uri)
+        if snap is None or not snap.is_python:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = str(snap.version)
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        cached = self._results.get(snap.uri)
+        pending = self._tasks.get(snap.uri)
+        if cached and cached[0] == snap.version and pending is None:
+            items = cached[1]
+        else:
+            items = await self._compute(snap, ruff=True)
+            self.ctx.ensure_current(snap)
+            self._results[snap.uri] = (snap.version, items)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=items, result_id=result_id
+        )

@@ -1,0 +1,54 @@
+"""Process-wide executors: one dedicated thread for jedi, a small pool for linters.
+
+jedi is not thread-safe and evaluates lazily, so every jedi call *and* the
+building of LSP results from its objects runs on the single jedi thread. All
+server instances in a process (one per bridge connection) share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_lock = threading.Lock()
+_jedi: ThreadPoolExecutor | None = None
+_lint: ThreadPoolExecutor | None = None
+
+
+def jedi_executor() -> ThreadPoolExecutor:
+    """The one thread every jedi call runs on."""
+    global _jedi
+    with _lock:
+        if _jedi is None:
+            _jedi = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jedi")
+        return _jedi
+
+
+def lint_executor() -> ThreadPoolExecutor:
+    """Threads for pyflakes and ruff, kept apart from the jedi thread."""
+    global _lint
+    with _lock:
+        if _lint is None:
+            _lint = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lint")
+        return _lint
+
+
+async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``fn`` on the jedi thread; cancelling the caller drops queued work."""
+    loop = asyncio.get_running_loop()
+    call = functools.partial(fn, *args, **kwargs)
+    return await loop.run_in_executor(jedi_executor(), call)
+
+
+async def run_lint(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``fn`` on the linter pool."""
+    loop = asyncio.get_running_loop()
+    call = functools.partial(fn, *args, **kwargs)
+    return await loop.run_in_executor(lint_executor(), call)

@@ -1,0 +1,1 @@
+"""Sample package the language-server tests analyse."""

@@ -1,0 +1,1 @@
+"""Reusable fakes for DevSync tests (fake model providers, ...)."""

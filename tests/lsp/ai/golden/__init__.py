@@ -1,0 +1,1 @@
+"""Golden post-processing cases, one module per family."""

@@ -18,12 +18,16 @@ from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import DomainError, TooManyRequests
 from server.core.migrate import upgrade
+from server.core.security import configure_password_hashing
+from server.files.live import NoLiveDocuments
+from server.files.router import router as files_router
+from server.history.router import router as history_router
 from server.projects.router import router as projects_router
 
 log = logging.getLogger(__name__)
 
 # Every router, in one visible place.
-ROUTERS = [auth_router, projects_router]
+ROUTERS = [auth_router, projects_router, files_router, history_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -40,6 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = Database(settings.resolved_database_url())
     app.state.login_throttle = LoginThrottle(
         settings.login_max_failures, settings.login_window_seconds
+    )
+    # Collaboration replaces this with hooks into open documents.
+    app.state.live_documents = NoLiveDocuments()
+    configure_password_hashing(
+        settings.password_hash_memory_kib, settings.password_hash_time_cost
     )
     for router in ROUTERS:
         app.include_router(router)

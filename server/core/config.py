@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(
         300, ge=1, description="Window for counting failed logins."
     )
+    password_hash_memory_kib: int = Field(
+        65536,
+        ge=8,
+        description="argon2 memory cost of new password hashes (KiB); lower only "
+        "for tests.",
+    )
+    password_hash_time_cost: int = Field(
+        3, ge=1, description="argon2 iterations of new password hashes."
+    )
     sample_project: bool = Field(
         True, description="Give each new user a sample Python project."
     )

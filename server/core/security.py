@@ -15,6 +15,19 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("devsync-dummy-password")
 
 
+def configure_password_hashing(memory_kib: int, time_cost: int) -> None:
+    """Set the argon2 cost of new hashes (process-wide; existing hashes keep
+    verifying, since each hash records its own parameters)."""
+    global _hasher, _DUMMY_HASH
+    if (_hasher.memory_cost, _hasher.time_cost) == (memory_kib, time_cost):
+        return
+    parallelism = max(1, min(4, memory_kib // 8))
+    _hasher = PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism
+    )
+    _DUMMY_HASH = _hasher.hash("devsync-dummy-password")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

@@ -1,0 +1,1 @@
+"""Project files in the working tree: tree, read, write, delete, move."""

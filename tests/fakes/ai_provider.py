@@ -130,6 +130,13 @@ class FakeProvider:
             time.sleep(0.002)
         return self.requests
 
+    async def arrived(self, count: int, timeout: float = 5.0) -> list[Recorded]:
+        """Like ``wait_for``, without blocking the caller's event loop."""
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        return self.requests
+
     # -- HTTP ----------------------------------------------------------------
 
     async def _handle(

@@ -14,20 +14,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.auth.router import router as auth_router
 from server.auth.throttle import LoginThrottle
+from server.collab.router import router as collab_router
+from server.collab.service import CollabLiveDocuments, build_manager
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import DomainError, TooManyRequests
 from server.core.migrate import upgrade
 from server.core.security import configure_password_hashing
-from server.files.live import NoLiveDocuments
 from server.files.router import router as files_router
 from server.history.router import router as history_router
 from server.projects.router import router as projects_router
+from server.sessions.router import router as sessions_router
 
 log = logging.getLogger(__name__)
 
 # Every router, in one visible place.
-ROUTERS = [auth_router, projects_router, files_router, history_router]
+ROUTERS = [
+    auth_router,
+    projects_router,
+    files_router,
+    history_router,
+    sessions_router,
+    collab_router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.collab.close()
         app.state.db.dispose()
 
     app = FastAPI(title="DevSync", version="0.1.0", lifespan=lifespan)
@@ -45,8 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle(
         settings.login_max_failures, settings.login_window_seconds
     )
-    # Collaboration replaces this with hooks into open documents.
-    app.state.live_documents = NoLiveDocuments()
+    app.state.collab = build_manager(settings, app.state.db)
+    app.state.live_documents = CollabLiveDocuments(app.state.collab, app.state.db)
     configure_password_hashing(
         settings.password_hash_memory_kib, settings.password_hash_time_cost
     )

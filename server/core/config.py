@@ -77,6 +77,41 @@ class Settings(BaseSettings):
         "", description="litellm model name for AI features; empty disables AI."
     )
 
+    collab_max_message_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest collaboration WebSocket message; bigger closes with 1009.",
+    )
+    collab_max_updates_per_second: float = Field(
+        500.0,
+        gt=0,
+        description="Messages per second one collaboration client may send on "
+        "average; above it (past the burst) the client is closed with 4429.",
+    )
+    collab_update_burst: int = Field(
+        2000, ge=1, description="Messages one collaboration client may send at once."
+    )
+    collab_max_clients_per_room: int = Field(
+        200, ge=1, description="Clients per document; one more is closed with 4503."
+    )
+    collab_max_queue_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=1024,
+        description="Bytes waiting to be sent to one client; a client that falls "
+        "further behind is closed with 4408.",
+    )
+    collab_idle_write_seconds: float = Field(
+        1.0, ge=0, description="Idle time before a live document is written to disk."
+    )
+    collab_compact_after: int = Field(
+        1000, ge=1, description="Stored updates of a document before compaction."
+    )
+    session_invite_hours: int = Field(
+        24, ge=1, description="Lifetime of a collaboration session's invite link."
+    )
+    redis_url: str = Field(
+        "", description="Redis for Yjs fan-out between instances; empty: one instance."
+    )
     @field_validator("database_url")
     @classmethod
     def _normalise_postgres(cls, value: str) -> str:

@@ -1,0 +1,1 @@
+"""Read-only library sources: definitions that land outside the project."""

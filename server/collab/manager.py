@@ -21,6 +21,7 @@ from pycrdt import Doc, Text
 
 from server.collab.hooks import Hooks
 from server.collab.peer import Peer, PeerLimits
+from server.collab.protocol import CloseCode
 from server.collab.room import Room
 from server.collab.store import CollabStore, DocKey
 from server.collab.textdiff import replace_text
@@ -77,7 +78,9 @@ class RoomManager:
             self._users[key] += 1
             return room
 
-    def release(self, key: DocKey) -> None:
+    def release(self, key: DocKey, room: Room) -> None:
+        if self.rooms.get(key) is not room:
+            return  # forgotten or replaced meanwhile
         self._users[key] -= 1
         if self._users[key] <= 0:
             self._spawn(self._unload_later(key))
@@ -87,7 +90,7 @@ class RoomManager:
         try:
             await room.serve(peer)
         finally:
-            self.release(key)
+            self.release(key, room)
 
     async def close(self) -> None:
         """Flush and stop every room (server shutdown)."""
@@ -188,7 +191,7 @@ class RoomManager:
             room.mark_text_dirty()
             await room.flush_text()
         finally:
-            self.release(key)
+            self.release(key, room)
 
     async def flush(self, project_id: int, paths: list[str] | None = None) -> None:
         """Store and write to the working tree every open document of a project."""
@@ -208,6 +211,9 @@ class RoomManager:
             for peer in room.peers.values()
         ]
 
+    def online_users(self, project_id: int) -> set[int]:
+        return {peer.identity.user_id for _, peer in self.peers(project_id)}
+
     def kick_session(self, session_id: int, reason: str, code: int) -> int:
         """Disconnect every client that joined through `session_id`."""
         kicked = 0
@@ -216,6 +222,19 @@ class RoomManager:
                 peer.kick(code, reason)
                 kicked += 1
         return kicked
+
+    async def forget(self, key: DocKey) -> None:
+        """Drop a document whose file is gone, once its clients have left."""
+        async with self._locks[key]:
+            room = self.rooms.pop(key, None)
+            if room is not None:
+                room.abandon_text()
+                for peer in list(room.peers.values()):
+                    peer.kick(CloseCode.NOT_FOUND, "the file is gone")
+                await room.stop()
+            self._users.pop(key, None)
+            self._since_compaction.pop(key, None)
+            await self.writer.run(self.store.drop, key)
 
     async def compact_now(self, key: DocKey) -> int:
         with contextlib.suppress(KeyError):

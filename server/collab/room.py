@@ -275,3 +275,9 @@ class Room:
 
     def mark_text_dirty(self) -> None:
         self._text_dirty = True
+
+    def abandon_text(self) -> None:
+        """Never write this document to its file again (the file is gone)."""
+        if self._text_timer is not None:
+            self._text_timer.cancel()
+        self._write_text = None

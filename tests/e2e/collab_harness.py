@@ -6,16 +6,19 @@ a project and files through the public API, and hands out pycrdt clients.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 
 from server.collab.client import YClient
 
@@ -141,3 +144,31 @@ class Server:
 
     def client(self, project_id: int, path: str, user: str | None) -> YClient:
         return YClient(self.ws_url(project_id, path, user))
+
+
+async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait until `check()` holds, polling; fail after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A fresh server and database with users ada, bob, vera and eve."""
+    srv = Server(tmp_path / "data").start()
+    for name in ("ada", "bob", "vera", "eve"):
+        srv.user(name)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def project(server: Server) -> int:
+    """ada's project with `main.py`; bob is an editor, vera a viewer."""
+    return server.project(
+        "ada", {"main.py": "print('hi')\n"}, {"bob": "editor", "vera": "viewer"}
+    )

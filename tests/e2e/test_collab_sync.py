@@ -4,41 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from server.collab.client import YClient
-from tests.e2e.collab_harness import Server
+from tests.e2e import collab_harness as harness
+from tests.e2e.collab_harness import eventually
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    srv = Server(tmp_path / "data").start()
-    srv.user("ada")
-    srv.user("bob")
-    srv.user("vera")
-    srv.user("eve")
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def project(server: Server) -> int:
-    return server.project(
-        "ada", {"main.py": "print('hi')\n"}, {"bob": "editor", "vera": "viewer"}
-    )
-
-
-async def eventually(check, within: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
+server = harness.server
+project = harness.project
 
 
 async def test_seeded_from_working_tree_and_clients_converge(server, project):

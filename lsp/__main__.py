@@ -2,4 +2,5 @@
 
 from lsp.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the pyflakes worker process re-imports __main__
+    raise SystemExit(main())

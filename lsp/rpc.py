@@ -28,6 +28,19 @@ class DevSyncProtocol(LanguageServerProtocol):
 
     on_exit: Callable[[int], None] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Requests already answered elsewhere (lsp.fastinit's initialize).
+        self.suppress_ids: set[Any] = set()
+
+    def _send_response(
+        self, msg_id: Any, result: Any = None, error: Any = None
+    ) -> None:
+        if msg_id in self.suppress_ids:
+            self.suppress_ids.discard(msg_id)
+            return
+        super()._send_response(msg_id, result, error)
+
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
         """Stop this connection only; the transport decides what to do next."""

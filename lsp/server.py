@@ -16,7 +16,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcContentModified
 from pygls.lsp.server import LanguageServer
 
-from lsp import jedi_support, linters, protocol
+from lsp import jedi_support, linters, protocol, ruff_tool
 from lsp.context import ServerContext
 from lsp.features import Feature, default_features
 from lsp.features.diagnostics import Diagnostics
@@ -130,7 +130,7 @@ def create_server(
     @ls.feature(t.INITIALIZED)
     async def initialized(_params: t.InitializedParams) -> None:
         _each(feats, "initialized")
-        await run_jedi(jedi_support.warm_up, ctx)
+        await asyncio.gather(linters.warm(), run_jedi(jedi_support.warm_up, ctx))
 
     @ls.feature(t.SHUTDOWN)
     def shutdown(_params: None) -> None:
@@ -225,7 +225,7 @@ def create_server(
     )
 
     # ---- ruff: formatting and organise imports, only when installed ----------
-    if linters.ruff_binary() is not None:
+    if ruff_tool.ruff_binary() is not None:
         route(t.TEXT_DOCUMENT_FORMATTING, ruff.format)
         route(t.TEXT_DOCUMENT_RANGE_FORMATTING, ruff.format_range)
 

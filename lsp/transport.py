@@ -13,10 +13,12 @@ import os
 import re
 import threading
 from collections.abc import Awaitable, Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from lsp.rpc import dispatch
-from lsp.server import DevSyncServer, create_server
+from lsp import fastinit, ruff_tool
+
+if TYPE_CHECKING:
+    from lsp.server import DevSyncServer
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +90,68 @@ class Framer:
         return body
 
 
-async def serve(server: DevSyncServer, read: Callable[[], Awaitable[bytes]]) -> int:
-    """Feed ``server`` until EOF or ``exit``; return the process exit code."""
+def _load() -> Callable[[], DevSyncServer]:
+    """Import the server (slow: lsprotocol) off the event loop thread."""
+    from lsp.server import create_server
+
+    return create_server
+
+
+async def serve(
+    read: Callable[[], Awaitable[bytes]],
+    attach: Callable[[DevSyncServer], None],
+    write: Callable[[bytes], object],
+) -> int:
+    """Serve one client until EOF or ``exit``; return the exit code.
+
+    While the server module loads, the first ``initialize`` is answered by
+    ``lsp.fastinit`` and later messages wait; then everything is replayed to
+    the real server in order.
+    """
+    loop = asyncio.get_running_loop()
+    ruff = ruff_tool.ruff_binary() is not None
     framer = Framer()
+    queued: list[bytes] = []
+    answered: list[object] = []
+    pending_read: asyncio.Future[bytes] | None = None
+    # Loading competes for the GIL, so it starts once initialize is answered
+    # (or after a short wait for a client that is slow to send it).
+    loading: asyncio.Future[Callable[[], DevSyncServer]] | None = None
+    start_by = loop.time() + 0.05
+    while loading is None or not loading.done():
+        pending_read = pending_read or asyncio.ensure_future(read())
+        waits: set[asyncio.Future[Any]] = {pending_read}
+        if loading is not None:
+            waits.add(loading)
+        timeout = None if loading else max(0.0, start_by - loop.time())
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if pending_read.done():
+            data = pending_read.result()
+            pending_read = None
+            if not data:
+                if loading is not None:
+                    loading.cancel()
+                return 1
+            for body in framer.feed(data):
+                if not queued:
+                    reply = fastinit.answer(body, ruff)
+                    if reply is not None:
+                        write(reply[0])
+                        answered.append(reply[1])
+                queued.append(body)
+        if loading is None and (queued or loop.time() >= start_by):
+            loading = loop.run_in_executor(None, _load)
+    server = (await loading)()
+    from lsp.rpc import dispatch  # loaded with the server by now
+    attach(server)
+    server.rpc.suppress_ids.update(answered)
     stopped = asyncio.Event()
     server.exit_callbacks.append(stopped.set)
+    for body in queued:
+        dispatch(server.rpc, body)
     while not stopped.is_set():
-        data = await read()
+        data = await (pending_read or read())
+        pending_read = None
         if not data:
             break
         for body in framer.feed(data):
@@ -128,11 +185,17 @@ def _stdin_reader(stdin: BinaryIO) -> Callable[[], Awaitable[bytes]]:
 
 async def serve_stdio(stdin: BinaryIO, stdout: BinaryIO) -> int:
     """Serve one client on stdin/stdout."""
-    from pygls.io_ import StdoutWriter
 
-    server = create_server()
-    server.protocol.set_writer(StdoutWriter(stdout))
-    return await serve(server, _stdin_reader(stdin))
+    def write(data: bytes) -> None:
+        stdout.write(data)
+        stdout.flush()
+
+    def attach(server: DevSyncServer) -> None:
+        from pygls.io_ import StdoutWriter
+
+        server.protocol.set_writer(StdoutWriter(stdout))
+
+    return await serve(_stdin_reader(stdin), attach, write)
 
 
 async def serve_tcp(host: str, port: int, ready: Callable[[int], None]) -> None:
@@ -141,10 +204,11 @@ async def serve_tcp(host: str, port: int, ready: Callable[[int], None]) -> None:
     async def connection(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        server = create_server()
-        server.protocol.set_writer(writer)
+        def attach(server: DevSyncServer) -> None:
+            server.protocol.set_writer(writer)
+
         try:
-            await serve(server, lambda: reader.read(1 << 16))
+            await serve(lambda: reader.read(1 << 16), attach, writer.write)
         finally:
             writer.close()
 

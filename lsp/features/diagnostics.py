@@ -13,22 +13,12 @@ from typing import Any
 
 from lsprotocol import types
 
-from lsp import linters
+from lsp import linters, ruff_tool
 from lsp.documents import Snapshot
 from lsp.features.base import Feature
-from lsp.worker import run_lint
+from lsp.lint_process import Finding
 
 log = logging.getLogger(__name__)
-
-
-def _to_client(snap: Snapshot, diags: list[types.Diagnostic]) -> list[types.Diagnostic]:
-    for diag in diags:
-        start, end = diag.range.start, diag.range.end
-        diag.range = types.Range(
-            snap.position(start.line + 1, start.character),
-            snap.position(end.line + 1, end.character),
-        )
-    return diags
 
 
 class Diagnostics(Feature):
@@ -94,40 +84,29 @@ class Diagnostics(Feature):
         if delay:
             await asyncio.sleep(delay)
         snap = self.ctx.snapshot(snap.uri) or snap
-        diags = await self._compute(snap, ruff=False)
-        if self._stale(snap):
-            return
-        self._results[snap.uri] = (snap.version, diags)
-        if self.push:
-            self._publish(snap.uri, snap.version, diags)
+        found: dict[str, list[Finding]] = {}
+        for done in asyncio.as_completed(self._lint_jobs(snap)):
+            source, findings = await done
+            if self._stale(snap):
+                return
+            found[source] = findings
+            merged = linters.merge(found.get("pyflakes", []), found.get("ruff", []))
+            diags = linters.to_diagnostics(snap, merged)
+            self._results[snap.uri] = (snap.version, diags)
+            if self.push:
+                self._publish(snap.uri, snap.version, diags)
+
+    def _lint_jobs(self, snap: Snapshot) -> list[Any]:
+        async def tagged(source: str, job: Any) -> tuple[str, list[Finding]]:
+            return source, await job
+
+        jobs = [tagged("pyflakes", linters.pyflakes(snap))]
         if self._ruff_wanted():
-            more = await self._ruff(snap)
-            if more and not self._stale(snap):
-                diags = diags + more
-                self._results[snap.uri] = (snap.version, diags)
-                if self.push:
-                    self._publish(snap.uri, snap.version, diags)
+            jobs.append(tagged("ruff", linters.ruff(snap, self.ctx.root_path)))
+        return jobs
 
     def _ruff_wanted(self) -> bool:
-        return self.ctx.options.diagnostics.ruff and linters.ruff_binary() is not None
-
-    async def _ruff(self, snap: Snapshot) -> list[types.Diagnostic]:
-        name = snap.path or "untitled.py"
-        found = await run_lint(
-            linters.ruff_check, snap.source, name, self.ctx.root_path
-        )
-        return await run_lint(_to_client, snap, found)
-
-    async def _compute(self, snap: Snapshot, ruff: bool) -> list[types.Diagnostic]:
-        name = snap.path or "untitled.py"
-
-        def job() -> list[types.Diagnostic]:
-            return _to_client(snap, linters.pyflakes_check(snap.source, name))
-
-        diags = await run_lint(job)
-        if ruff and self._ruff_wanted():
-            diags += await self._ruff(snap)
-        return diags
+        return self.ctx.options.diagnostics.ruff and ruff_tool.ruff_binary() is not None
 
     async def pull(
         self, params: types.DocumentDiagnosticParams
@@ -143,7 +122,9 @@ class Diagnostics(Feature):
         if cached and cached[0] == snap.version and pending is None:
             items = cached[1]
         else:
-            items = await self._compute(snap, ruff=True)
+            found = dict(await asyncio.gather(*self._lint_jobs(snap)))
+            merged = linters.merge(found.get("pyflakes", []), found.get("ruff", []))
+            items = linters.to_diagnostics(snap, merged)
             self.ctx.ensure_current(snap)
             self._results[snap.uri] = (snap.version, items)
         return types.RelatedFullDocumentDiagnosticReport(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from lsp import linters
+from lsp import ruff_tool
 from lsp.documents import Snapshot
 from lsp.features.base import Feature
 from lsp.protocol import CMD_ORGANIZE_IMPORTS
@@ -23,7 +23,7 @@ class RuffFormatting(Feature):
     async def _ruff_edit(self, snap: Snapshot, args: list[str]) -> list[types.TextEdit]:
         name = snap.path or "untitled.py"
         out = await run_lint(
-            linters.run_ruff,
+            ruff_tool.run_ruff,
             [*args, "--stdin-filename", name, "-"],
             snap.source,
             self.ctx.root_path,
@@ -70,7 +70,7 @@ class RuffFormatting(Feature):
         kind = types.CodeActionKind.SourceOrganizeImports
         if only and not any(kind.value.startswith(k) for k in only):
             return []
-        if linters.ruff_binary() is None:
+        if ruff_tool.ruff_binary() is None:
             return []
         edits = await self.organize_imports(params.text_document.uri)
         if not edits:

@@ -1,0 +1,68 @@
+/**
+ * One collaborative document: a Y.Doc synced over y-websocket with `/collab/{project_id}/{path}`.
+ * The shared text is the Y.Text named `content`; awareness carries the user, cursor and viewport.
+ */
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { encodePath } from '../lib/http';
+import { Emitter } from '../lib/emitter';
+import type { PresenceUser } from './presence';
+
+export type RoomStatus = 'connecting' | 'connected' | 'disconnected';
+
+export function collabBaseUrl(
+  location: { protocol: string; host: string },
+  projectId: number,
+): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/collab/${projectId}`;
+}
+
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly text: Y.Text;
+  readonly provider: WebsocketProvider;
+  readonly onStatus = new Emitter<RoomStatus>();
+  status: RoomStatus = 'connecting';
+  synced = false;
+  private syncWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly projectId: number,
+    readonly path: string,
+    user: PresenceUser,
+    base = collabBaseUrl(window.location, projectId),
+  ) {
+    this.text = this.doc.getText('content');
+    this.provider = new WebsocketProvider(base, encodePath(path), this.doc, {
+      maxBackoffTime: 5000,
+    });
+    this.provider.awareness.setLocalStateField('user', user);
+    this.provider.on('status', ({ status }: { status: RoomStatus }) => {
+      this.status = status;
+      this.onStatus.fire(status);
+    });
+    this.provider.on('sync', (synced: boolean) => {
+      this.synced = synced;
+      if (synced) {
+        this.syncWaiters.forEach((w) => w());
+        this.syncWaiters = [];
+      }
+    });
+  }
+
+  get awareness() {
+    return this.provider.awareness;
+  }
+
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  destroy(): void {
+    this.onStatus.clear();
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The workspace's editing state outside React: one Monaco editor, a Yjs room and binding per open
+ * file, read-only library models, the LSP client, diagnostics, presence and follow mode.
+ */
+import type * as lsp from 'vscode-languageserver-protocol';
+import type { Role, User } from '../api/types';
+import { bindModel, type Binding } from '../collab/binding';
+import { mergeParticipants, type AwarenessState, type Participant } from '../collab/participants';
+import { CursorStyles, presenceUser, type PresenceUser } from '../collab/presence';
+import { Room, type RoomStatus } from '../collab/room';
+import { api } from '../lib/api';
+import { Emitter } from '../lib/emitter';
+import { LspClient, type LspState } from '../lsp/client';
+import { toMarker, toTextEdit, workspaceEditByUri } from '../lsp/convert';
+import { monaco } from './monaco';
+
+export const fileUri = (path: string) => monaco.Uri.from({ scheme: 'devsync', path: `/${path}` });
+export const pathOf = (uri: monaco.Uri) => uri.path.replace(/^\//, '');
+export const languageOf = (path: string) =>
+  path.endsWith('.py') || path.endsWith('.pyi')
+    ? 'python'
+    : path.endsWith('.md')
+      ? 'markdown'
+      : 'plaintext';
+
+interface OpenFile {
+  path: string;
+  model: monaco.editor.ITextModel;
+  room: Room | null; // null for read-only library files
+  binding: Binding | null;
+}
+
+export class EditorSession {
+  readonly changed = new Emitter<void>();
+  readonly notices = new Emitter<{ type: number; message: string }>();
+  readonly lsp: LspClient;
+  readonly me: PresenceUser & { sid: string };
+  editor: monaco.editor.IStandaloneCodeEditor | null = null;
+  files: OpenFile[] = [];
+  active: string | null = null;
+  diagnostics = new Map<string, lsp.Diagnostic[]>();
+  following: string | null = null;
+  version = 0;
+  private cursors = new CursorStyles();
+  private editedPaths = new Set<string>();
+
+  constructor(
+    readonly projectId: number,
+    user: User,
+    readonly role: Role,
+  ) {
+    this.me = {
+      ...presenceUser(user.id, user.display_name || user.username),
+      sid: crypto.randomUUID(),
+    };
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.lsp = new LspClient(`${scheme}://${location.host}/lsp/${projectId}`);
+    this.lsp.onState.on(() => this.bump());
+    this.lsp.onMessage.on((m) => this.notices.fire(m));
+    this.lsp.onDiagnostics.on((p) => this.setDiagnostics(p));
+    this.lsp.applyEdit = (edit) => this.applyWorkspaceEdit(edit);
+    this.lsp.start();
+  }
+
+  get readOnly(): boolean {
+    return this.role === 'viewer';
+  }
+
+  private bump() {
+    this.version++;
+    this.changed.fire();
+  }
+
+  mount(container: HTMLElement): void {
+    this.editor = monaco.editor.create(container, {
+      model: null,
+      automaticLayout: true,
+      readOnly: this.readOnly,
+      readOnlyMessage: { value: 'You joined as a viewer: this file is read-only.' },
+      fontSize: 14,
+      minimap: { enabled: false },
+      inlineSuggest: { enabled: true, mode: 'subword' },
+      fixedOverflowWidgets: true,
+      theme: 'vs-dark',
+      tabSize: 4,
+      insertSpaces: true,
+    });
+    const ed = this.editor;
+    const KM = monaco.KeyMod;
+    const KC = monaco.KeyCode;
+    ed.addCommand(KM.CtrlCmd | KC.KeyZ, () => this.current()?.binding?.undo.undo());
+    ed.addCommand(KM.CtrlCmd | KC.KeyY, () => this.current()?.binding?.undo.redo());
+    ed.addCommand(KM.CtrlCmd | KM.Shift | KC.KeyZ, () => this.current()?.binding?.undo.redo());
+    ed.addCommand(
+      KM.CtrlCmd | KC.RightArrow,
+      () => void ed.trigger('keyboard', 'editor.action.inlineSuggest.acceptNextWord', {}),
+      'inlineSuggestionVisible',
+    );
+    ed.onDidScrollChange(() => this.publishViewport());
+    ed.onDidChangeModel(() => this.publishViewport());
+    if (this.active) this.activate(this.active);
+  }
+
+  current(): OpenFile | undefined {
+    return this.files.find((f) => f.path === this.active);
+  }
+
+  /** Opens (or focuses) a project file, joining its room. Resolves when the document is synced. */
+  async open(path: string): Promise<void> {
+    let file = this.files.find((f) => f.path === path);
+    if (!file) {
+      const uri = fileUri(path);
+      const model =
+        monaco.editor.getModel(uri) ?? monaco.editor.createModel('', languageOf(path), uri);
+      model.setEOL(monaco.editor.EndOfLineSequence.LF);
+      const room = new Room(this.projectId, path, this.me);
+      room.onStatus.on(() => this.bump());
+      room.awareness.on('change', () => this.onAwareness(room));
+      room.text.observe((e) => {
+        if (e.transaction.local) this.editedPaths.add(path);
+      });
+      file = { path, model, room, binding: null };
+      this.files = [...this.files, file];
+      if (this.editor) file.binding = bindModel(room, model, this.editor);
+      this.lsp.open(model);
+    }
+    this.activate(path);
+    await file.room?.whenSynced();
+  }
+
+  /** Opens a read-only library file (`devsync-lib:///...`), e.g. from go to definition. */
+  async openLib(uri: monaco.Uri, selection?: monaco.IRange): Promise<void> {
+    const model = await this.ensureModel(uri.toString());
+    if (!model) return;
+    const key = uri.toString();
+    if (!this.files.some((f) => f.path === key)) {
+      this.files = [...this.files, { path: key, model, room: null, binding: null }];
+    }
+    this.activate(key, selection);
+  }
+
+  /** A model for a URI from the language server: library files from the API, project files too. */
+  async ensureModel(uriString: string): Promise<monaco.editor.ITextModel | null> {
+    const uri = monaco.Uri.parse(uriString);
+    const existing = monaco.editor.getModel(uri);
+    if (existing) return existing;
+    const path = pathOf(uri);
+    try {
+      const text =
+        uri.scheme === 'devsync-lib'
+          ? await api.libFile(this.projectId, path)
+          : uri.scheme === 'devsync'
+            ? await api.readFile(this.projectId, path)
+            : null;
+      if (text === null) return null;
+      const model =
+        monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, languageOf(path), uri);
+      model.setEOL(monaco.editor.EndOfLineSequence.LF);
+      return model;
+    } catch (err) {
+      this.notices.fire({ type: 1, message: `Cannot open ${path}: ${(err as Error).message}` });
+      return null;
+    }
+  }
+
+  activate(path: string, selection?: monaco.IRange): void {
+    this.active = path;
+    const file = this.current();
+    if (file && this.editor) {
+      if (this.editor.getModel() !== file.model) this.editor.setModel(file.model);
+      if (file.room && !file.binding) file.binding = bindModel(file.room, file.model, this.editor);
+      this.editor.updateOptions({ readOnly: this.readOnly || !file.room });
+      if (selection) {
+        this.editor.setSelection(selection);
+        this.editor.revealRangeInCenter(selection);
+      }
+    }
+    for (const f of this.files) f.room?.awareness.setLocalStateField('activeFile', path);
+    this.bump();
+  }
+
+  close(path: string): void {
+    const file = this.files.find((f) => f.path === path);
+    if (!file) return;
+    this.files = this.files.filter((f) => f !== file);
+    file.binding?.dispose();
+    file.room?.destroy();
+    this.lsp.close(file.model);
+    if (this.active === path) {
+      const next = this.files[this.files.length - 1];
+      this.active = null;
+      if (next) this.activate(next.path);
+      else this.editor?.setModel(null);
+    }
+    file.model.dispose();
+    this.bump();
+  }
+
+  /** Closes a renamed or deleted file's tab (its room ends on the server). */
+  forget(pathPrefix: string): void {
+    for (const f of [...this.files]) {
+      if (f.path === pathPrefix || f.path.startsWith(`${pathPrefix}/`)) this.close(f.path);
+    }
+  }
+
+  connection(): RoomStatus | 'idle' {
+    const rooms = this.files.flatMap((f) => (f.room ? [f.room] : []));
+    if (rooms.length === 0) return 'idle';
+    if (rooms.some((r) => r.status === 'disconnected')) return 'disconnected';
+    if (rooms.some((r) => r.status === 'connecting')) return 'connecting';
+    return 'connected';
+  }
+
+  lspState(): LspState {
+    return this.lsp.state;
+  }
+
+  participants(): Participant[] {
+    const rooms = this.files.flatMap((f) =>
+      f.room
+        ? [
+            {
+              states: f.room.awareness.getStates() as Map<number, AwarenessState>,
+              selfId: f.room.doc.clientID,
+            },
+          ]
+        : [],
+    );
+    const list = mergeParticipants(rooms, this.me.sid);
+    return list.some((p) => p.self)
+      ? list
+      : [
+          {
+            sid: this.me.sid,
+            user: this.me,
+            activeFile: this.active,
+            viewportTop: null,
+            self: true,
+          },
+          ...list,
+        ];
+  }
+
+  editedSinceCommit(): string[] {
+    return [...this.editedPaths].sort();
+  }
+
+  markCommitted(): void {
+    this.editedPaths.clear();
+  }
+
+  follow(sid: string | null): void {
+    this.following = sid;
+    this.applyFollow();
+    this.bump();
+  }
+
+  private onAwareness(room: Room) {
+    this.cursors.update(
+      room.awareness.getStates() as Map<number, AwarenessState>,
+      room.doc.clientID,
+    );
+    this.applyFollow();
+    this.bump();
+  }
+
+  private applyFollow() {
+    if (!this.following) return;
+    const target = this.participants().find((p) => p.sid === this.following);
+    if (!target) return;
+    if (
+      target.activeFile &&
+      target.activeFile !== this.active &&
+      !target.activeFile.includes('://')
+    ) {
+      void this.open(target.activeFile);
+    }
+    if (target.viewportTop !== null && this.editor) this.editor.setScrollTop(target.viewportTop);
+  }
+
+  private publishViewport() {
+    const top = this.editor?.getScrollTop() ?? 0;
+    this.current()?.room?.awareness.setLocalStateField('viewport', { top });
+  }
+
+  private setDiagnostics(p: lsp.PublishDiagnosticsParams) {
+    this.diagnostics.set(p.uri, p.diagnostics);
+    const model = monaco.editor.getModel(monaco.Uri.parse(p.uri));
+    if (model) monaco.editor.setModelMarkers(model, 'devsync', p.diagnostics.map(toMarker));
+    this.bump();
+  }
+
+  /** Applies a server-sent WorkspaceEdit to open models (so it reaches everyone through Yjs). */
+  applyWorkspaceEdit(edit: lsp.WorkspaceEdit): boolean {
+    if (this.readOnly) return false;
+    let all = true;
+    for (const [uri, edits] of workspaceEditByUri(edit)) {
+      const model = monaco.editor.getModel(monaco.Uri.parse(uri));
+      if (!model) {
+        all = false;
+        continue;
+      }
+      model.pushEditOperations(
+        [],
+        edits.map(toTextEdit).map((e) => ({ range: e.range, text: e.text })),
+        () => null,
+      );
+    }
+    return all;
+  }
+
+  dispose(): void {
+    for (const f of [...this.files]) this.close(f.path);
+    this.lsp.dispose();
+    this.editor?.dispose();
+    this.changed.clear();
+  }
+}

@@ -67,8 +67,6 @@ class InProcessBackend:
         server.protocol._request_futures.clear()
         for future in pending:
             future.cancel()
-        tasks: list[Any] = [
-            f for f in pending if isinstance(f, asyncio.Future)
-        ]
+        tasks: list[Any] = [f for f in pending if isinstance(f, asyncio.Future)]
         await asyncio.gather(*tasks, return_exceptions=True)
         server.shutdown()  # type: ignore[no-untyped-call]

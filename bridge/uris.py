@@ -44,6 +44,8 @@ class UriMap:
         if parts.netloc or parts.query or parts.fragment:
             raise OutsideProject(f"malformed URI {uri[:80]!r}")
         rel = unquote(parts.path).lstrip("/")
+        if scheme == PROJECT_SCHEME and not rel:
+            return self.root_uri  # the project itself, e.g. as workspace folder
         if scheme == LIBRARY_SCHEME:
             target = self.library.resolve(rel)
             if target is None:
@@ -52,7 +54,7 @@ class UriMap:
             try:
                 target = safe_join(self.root, rel)
             except BadRequest as exc:
-                raise OutsideProject(f"{rel[:80]!r}: {exc.detail}") from None
+                raise OutsideProject(f"not in the project: {exc.detail}") from None
         return uris.from_fs_path(str(target)) or f"file://{target}"
 
     def outbound(self, uri: str) -> str | None:

@@ -34,5 +34,5 @@ def library_file(
     settings: SettingsDep,
 ) -> PlainTextResponse:
     ProjectService(session, settings).require(user, project_id, Role.viewer)
-    text = read_library_file(library_roots(request.app), path, settings.max_file_bytes)
+    text = read_library_file(library_roots(request.app), path)
     return PlainTextResponse(text)

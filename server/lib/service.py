@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 from server.core.errors import BadRequest, NotFound, TooLarge
 
 SOURCE_SUFFIXES = (".py", ".pyi")
+# Library sources are the server's own files, not user data: one fixed cap.
+MAX_LIBRARY_FILE_BYTES = 16 * 1024 * 1024
 _SYSCONFIG_KEYS = ("stdlib", "platstdlib", "purelib", "platlib")
 
 
@@ -75,7 +77,9 @@ class LibraryRoots:
         return None
 
 
-def read_library_file(roots: LibraryRoots, rel_path: str, max_bytes: int) -> str:
+def read_library_file(
+    roots: LibraryRoots, rel_path: str, max_bytes: int = MAX_LIBRARY_FILE_BYTES
+) -> str:
     """The text of a library source; raises NotFound or TooLarge."""
     if not rel_path or len(rel_path) > 1024:
         raise BadRequest("invalid library path")

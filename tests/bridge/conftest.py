@@ -6,6 +6,7 @@ speaks one JSON-RPC message per WebSocket text frame."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import socket
@@ -21,6 +22,7 @@ from fastapi import FastAPI
 from pytest_lsp import LanguageClient
 from pytest_lsp.client import make_test_lsp_client
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from server.app import create_app
 from server.core.config import Settings
@@ -53,7 +55,9 @@ class LiveServer:
             shutil.copytree(files, self.root(pid), dirs_exist_ok=True)
         return pid
 
-    async def add_member(self, owner: Account, pid: int, user: Account, role: str) -> None:
+    async def add_member(
+        self, owner: Account, pid: int, user: Account, role: str
+    ) -> None:
         response = await self.http.post(
             f"/api/projects/{pid}/members",
             json={"username": user.username, "role": role},
@@ -75,15 +79,19 @@ async def start_server(tmp_path: Path) -> AsyncIterator[StartServer]:
 
     async def start(**overrides: Any) -> LiveServer:
         data = tmp_path / f"data{len(running)}"
-        settings = make_settings(data, f"sqlite:///{tmp_path / f'db{len(running)}.db'}", **overrides)
+        settings = make_settings(
+            data, f"sqlite:///{tmp_path / f'db{len(running)}.db'}", **overrides
+        )
         app = create_app(settings)
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="on")
+        config = uvicorn.Config(
+            app, log_level="warning", ws="websockets-sansio", lifespan="on"
+        )
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
             await asyncio.sleep(0.01)
         base = f"http://127.0.0.1:{port}"
         live = LiveServer(app, settings, base, httpx.AsyncClient(base_url=base))
@@ -127,9 +135,10 @@ class TextWriter:
 
 
 async def _read(ws: ClientConnection, client: LanguageClient) -> None:
-    async for frame in ws:
-        message = json.loads(frame, object_hook=client.protocol.structure_message)
-        client.protocol.handle_message(message)
+    with contextlib.suppress(ConnectionClosed):
+        async for frame in ws:
+            message = json.loads(frame, object_hook=client.protocol.structure_message)
+            client.protocol.handle_message(message)
 
 
 @dataclass

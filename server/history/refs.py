@@ -23,7 +23,7 @@ def validate_ref(ref: str) -> str:
     """`ref` unchanged when it is a safe revision; `BadRequest` otherwise."""
     if not ref or len(ref) > MAX_REF_LENGTH:
         raise BadRequest("invalid ref: empty or too long")
-    if ref.startswith("-") or not REF_RE.match(ref):
+    if ref.startswith("-") or not REF_RE.fullmatch(ref):
         raise BadRequest(f"invalid ref {ref!r}: use a commit sha or a branch name")
     if ".." in ref or ref.endswith((".lock", ".")) or "@{" in ref:
         raise BadRequest(f"invalid ref {ref!r}: ranges and reflogs are not allowed")
@@ -32,6 +32,6 @@ def validate_ref(ref: str) -> str:
 
 def validate_cursor(cursor: str) -> str:
     """A pagination cursor is always a full commit sha."""
-    if not FULL_SHA_RE.match(cursor):
+    if not FULL_SHA_RE.fullmatch(cursor):
         raise BadRequest("invalid cursor: expected a full commit sha")
     return cursor

@@ -55,7 +55,7 @@ class CommitPage(BaseModel):
 
 class RestoreRequest(BaseModel):
     path: str = Field(min_length=1, max_length=1024)
-    ref: str = Field(min_length=1, max_length=256)
+    ref: str = Field(min_length=1, description="A commit sha or branch name.")
 
 
 class Restored(BaseModel):

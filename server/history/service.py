@@ -69,6 +69,7 @@ class HistoryService:
         validate_ref(ref)
         try:
             obj = repo.rev_parse(ref)
+            repo.odb.info(obj.binsha)  # the null sha parses without existing
         except (ODBError, ValueError, IndexError, TypeError) as exc:
             raise NotFound(f"unknown revision '{ref}'") from exc
         if not isinstance(obj, git.Commit):
@@ -126,7 +127,7 @@ class HistoryService:
         if not body:
             raise BadRequest("the commit message is empty")
         for line in extra_trailers:
-            if not TRAILER_RE.match(line):
+            if not TRAILER_RE.fullmatch(line):
                 raise BadRequest(f"invalid commit trailer {line!r}")
         if extra_trailers:
             body += "\n\n" + "\n".join(extra_trailers)

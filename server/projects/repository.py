@@ -29,7 +29,7 @@ class ProjectRepository:
             .where(Membership.user_id == user_id)
             .order_by(Project.id)
         )
-        return [(p, r) for p, r in self.session.execute(query).tuples()]
+        return [(p, r) for p, r in self.session.execute(query)]
 
     def members(self, project_id: int) -> list[tuple[User, Role]]:
         query = (
@@ -38,7 +38,7 @@ class ProjectRepository:
             .where(Membership.project_id == project_id)
             .order_by(User.id)
         )
-        return [(u, r) for u, r in self.session.execute(query).tuples()]
+        return [(u, r) for u, r in self.session.execute(query)]
 
     def membership(self, project_id: int, user_id: int) -> Membership | None:
         return self.session.scalar(

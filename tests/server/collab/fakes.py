@@ -57,6 +57,7 @@ class FakeClient:
         self.text = self.doc.get("content", type=Text)
         self.awareness: list[bytes] = []
         self.denied: list[bytes] = []
+        self.transport.feed(p.sync_step1(self.doc.get_state()))  # as y-websocket does
 
     def edit(self, index: int, value: str) -> bytes:
         before = self.doc.get_state()

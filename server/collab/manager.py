@@ -102,6 +102,7 @@ class RoomManager:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.writer.run(self.store.close)
         await asyncio.to_thread(self.writer.close)
 
     async def _unload_later(self, key: DocKey) -> None:

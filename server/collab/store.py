@@ -6,13 +6,15 @@ Every method is blocking and meant to run on the collaboration writer thread
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pycrdt import merge_updates
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
+from server.auth.models import utcnow
 from server.collab.models import (
     CollabEditor,
     CollabFile,
@@ -53,6 +55,9 @@ class CollabStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._conn: Connection | None = None
+        self._recorded: set[tuple[int, str, int]] = set()
+        self._insert_update = insert(CollabUpdate)
 
     def load(self, key: DocKey) -> Loaded:
         with self.db.session() as s:
@@ -88,23 +93,60 @@ class CollabStore:
                 row.text_sha = text_sha
 
     def append(self, key: DocKey, updates: list[bytes], editors: Iterable[int]) -> None:
-        """Store a batch of updates (and who made them) in one transaction."""
-        with self.db.session() as s:
-            if updates:
-                s.execute(
-                    insert(CollabUpdate),
-                    [
-                        {"project_id": key.project_id, "path": key.path, "data": u}
-                        for u in updates
-                    ],
-                )
-            for user_id in editors:
-                if s.get(CollabEditor, (key.project_id, key.path, user_id)) is None:
-                    s.add(
-                        CollabEditor(
-                            project_id=key.project_id, path=key.path, user_id=user_id
+        """Store a batch of updates (and who made them) in one transaction.
+
+        The hot path: one long-lived connection owned by the writer thread
+        (no pool checkout per batch), Core inserts, and editors written only
+        the first time they are seen since the last commit.
+        """
+        new_editors = [
+            (key.project_id, key.path, uid)
+            for uid in editors
+            if (key.project_id, key.path, uid) not in self._recorded
+        ]
+        conn = self._connection()
+        try:
+            with conn.begin():
+                if updates:
+                    conn.execute(
+                        self._insert_update,
+                        [
+                            {"project_id": key.project_id, "path": key.path, "data": u}
+                            for u in updates
+                        ],
+                    )
+                for pid, path, uid in new_editors:
+                    found = conn.scalar(
+                        select(CollabEditor.user_id).where(
+                            CollabEditor.project_id == pid,
+                            CollabEditor.path == path,
+                            CollabEditor.user_id == uid,
                         )
                     )
+                    if found is None:
+                        conn.execute(
+                            insert(CollabEditor).values(
+                                project_id=pid, path=path, user_id=uid, since=utcnow()
+                            )
+                        )
+        except Exception:
+            self._drop_connection()
+            raise
+        self._recorded.update(new_editors)
+
+    def _connection(self) -> Connection:
+        if self._conn is None or self._conn.closed:
+            self._conn = self.db.engine.connect()
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+        self._conn = None
+
+    def close(self) -> None:
+        self._drop_connection()
 
     def pending_count(self, key: DocKey) -> int:
         """How many updates sit after the snapshot (what compaction would fold)."""
@@ -174,6 +216,9 @@ class CollabStore:
                         model.project_id == key.project_id, model.path == key.path
                     )
                 )
+        self._recorded = {
+            r for r in self._recorded if r[:2] != (key.project_id, key.path)
+        }
 
     def editors(self, project_id: int, paths: Iterable[str] | None = None) -> list[int]:
         """Users who edited the project (or these paths) since the last commit."""
@@ -188,8 +233,14 @@ class CollabStore:
     def clear_editors(
         self, project_id: int, paths: Iterable[str] | None = None
     ) -> None:
+        chosen = set(paths) if paths is not None else None
         query = delete(CollabEditor).where(CollabEditor.project_id == project_id)
-        if paths is not None:
-            query = query.where(CollabEditor.path.in_(list(paths)))
+        if chosen is not None:
+            query = query.where(CollabEditor.path.in_(sorted(chosen)))
         with self.db.session() as s:
             s.execute(query)
+        self._recorded = {
+            r
+            for r in self._recorded
+            if r[0] != project_id or (chosen is not None and r[1] not in chosen)
+        }

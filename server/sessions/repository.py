@@ -43,7 +43,7 @@ class SessionRepository:
             .where(SessionParticipant.session_id == session_id)
             .order_by(SessionParticipant.joined_at)
         )
-        return [(p, u) for p, u in self.session.execute(query).tuples()]
+        return [(p, u) for p, u in self.session.execute(query).all()]
 
     def granting_session(self, project_id: int, user_id: int) -> int | None:
         """The live session through which the user holds their role, if any."""

@@ -1,0 +1,1 @@
+"""The language server as a session peer: rooms, text sync, presence, commands."""

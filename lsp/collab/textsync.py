@@ -1,0 +1,308 @@
+"""Keeps one editor buffer and one Y.Text equal, losing and doubling nothing.
+
+Local ``didChange`` content changes go into the Y.Text at once. Remote
+updates are held while an edit to the editor is in flight and applied when it
+is settled, so every ``workspace/applyEdit`` is computed against the text the
+editor last reported. An edit counts as applied only when the next
+``didChange`` replays it (Neovim 0.7 answers ``applied: true`` for edits it
+dropped as out of date); a dropped or rejected edit is rebased over the
+user's typing and sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lsprotocol import types
+from pycrdt import Doc, Subscription, Text, TransactionEvent, merge_updates
+
+from lsp.collab.positions import Change, TextIndex, apply_all, diff
+from lsp.collab.rebase import rebase, through
+
+log = logging.getLogger(__name__)
+
+LOCAL = "devsync-lsp-local"
+REMOTE = "devsync-lsp-remote"
+CONFIRM_SECONDS = 2.0  # an "applied" edit with no didChange after this is trusted
+RETRY_SECONDS = 0.2
+MAX_RETRIES = 5
+EMPTY = b"\x00\x00"
+
+
+class Editor(Protocol):
+    """Where edits for the editor go (``workspace/applyEdit`` in the server)."""
+
+    def apply(
+        self, edits: list[types.TextEdit], version: int | None
+    ) -> Awaitable[bool]: ...
+
+
+@dataclass
+class Inflight:
+    """An edit sent to the editor and not yet seen in a ``didChange``."""
+
+    serial: int
+    changes: list[Change]  # relative to the mirror, ascending, disjoint
+    expect: str
+    retries: int = 0
+    timer: asyncio.TimerHandle | None = field(default=None, repr=False)
+
+
+def _norm(text: str) -> str:
+    """What editors may change on their own: line endings, a final newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1] if text.endswith("\n") else text
+
+
+class TextSync:
+    """One document: the editor's last reported text (``mirror``) and the Y.Text."""
+
+    def __init__(
+        self,
+        doc: Doc[Any],
+        text: Text,
+        editor_text: str,
+        version: int | None,
+        editor: Editor,
+        send: Callable[[bytes], None],
+    ) -> None:
+        self.doc, self.text, self.editor, self.send = doc, text, editor, send
+        self.mirror, self.version = editor_text, version
+        self.inflight: Inflight | None = None
+        self.closed = False
+        self.on_local: Callable[[int], None] | None = None  # caret after an edit
+        self._index: TextIndex | None = None
+        self._buffer: list[bytes] = []
+        self._collect: list[Change] | None = None
+        self._serial = 0
+        self._retries = 0
+        self._subs: list[Subscription] = [
+            text.observe(self._on_text),
+            doc.observe(self._on_transaction),
+        ]
+
+    # ---- setup and teardown --------------------------------------------
+    def start(self, room_text: str) -> None:
+        """Begin after the room's first sync; the room's text wins.
+
+        An empty room next to a non-empty buffer is seeded from the buffer
+        instead, so a file new to the server is not wiped in the editor.
+        """
+        if not room_text and self.mirror:
+            self._to_y([Change(0, 0, self.mirror)])
+            return
+        self._send_edit(diff(self.mirror, room_text))
+
+    def close(self) -> None:
+        """Stop observing; pending edits are dropped with the document."""
+        self.closed = True
+        if self.inflight is not None and self.inflight.timer is not None:
+            self.inflight.timer.cancel()
+        if self._subs:
+            text_sub, doc_sub = self._subs
+            self.text.unobserve(text_sub)
+            self.doc.unobserve(doc_sub)
+            self._subs.clear()
+
+    @property
+    def index(self) -> TextIndex:
+        """Positions in the mirror, computed once per mirror text."""
+        if self._index is None or self._index.text is not self.mirror:
+            self._index = TextIndex(self.mirror)
+        return self._index
+
+    # ---- from the network ------------------------------------------------
+    def remote_update(self, update: bytes) -> None:
+        """A Y update from the room; applied when no edit is in flight."""
+        self._buffer.append(update)
+        self._pump()
+
+    def _on_text(self, event: Any) -> None:  # pycrdt.TextEvent
+        if self._collect is None:
+            return
+        index, at = self.index, 0  # byte offset in the mirror
+        for op in event.delta:
+            if "retain" in op:
+                at += op["retain"]
+            elif "delete" in op:
+                start = index.from_utf8(at)
+                at += op["delete"]
+                self._collect.append(Change(start, index.from_utf8(at), ""))
+            elif "insert" in op and isinstance(op["insert"], str):
+                start = index.from_utf8(at)
+                last = self._collect[-1] if self._collect else None
+                if last is not None and last.end == start and not last.text:
+                    self._collect[-1] = Change(last.start, start, op["insert"])
+                else:
+                    self._collect.append(Change(start, start, op["insert"]))
+
+    def _on_transaction(self, event: TransactionEvent) -> None:
+        if self._collect is None and not self.closed and event.update != EMPTY:
+            self.send(event.update)  # only our own edits reach here
+
+    def _pump(self) -> None:
+        """Apply held remote updates and send the editor what they changed."""
+        if self.inflight is not None or self.closed or not self._buffer:
+            return
+        update = (
+            self._buffer[0] if len(self._buffer) == 1 else merge_updates(*self._buffer)
+        )
+        self._buffer.clear()
+        self._collect = []
+        try:
+            with self.doc.transaction(origin=REMOTE):
+                self.doc.apply_update(update)
+            changes = self._collect
+        finally:
+            self._collect = None
+        self._send_edit(changes)
+
+    # ---- to the editor ---------------------------------------------------
+    def _send_edit(self, changes: list[Change], version: int | None = None) -> None:
+        if not changes:
+            return
+        self._serial += 1
+        expect = apply_all(self.mirror, changes)
+        flight = self.inflight = Inflight(self._serial, changes, expect)
+        index = self.index
+        edits = [types.TextEdit(index.range(c.start, c.end), c.text) for c in changes]
+        if self._retries >= MAX_RETRIES:
+            version = None  # stop fighting a version check we cannot win
+        elif version is None:
+            version = self.version
+        task = asyncio.ensure_future(self._await(flight, edits, version))
+        task.add_done_callback(_log_failure)
+
+    async def _await(
+        self, flight: Inflight, edits: list[types.TextEdit], version: int | None
+    ) -> None:
+        try:
+            applied = await self.editor.apply(edits, version)
+        except Exception:
+            log.exception("workspace/applyEdit failed")
+            applied = False
+        if self.inflight is not flight or self.closed:
+            return  # a didChange already settled it
+        loop = asyncio.get_running_loop()
+        if applied:
+            flight.timer = loop.call_later(CONFIRM_SECONDS, self._trust, flight)
+        else:
+            flight.timer = loop.call_later(RETRY_SECONDS, self._retry, flight)
+
+    def _trust(self, flight: Inflight) -> None:
+        """No didChange followed an applied edit: believe the editor."""
+        if self.inflight is flight:
+            log.info("edit %s trusted without a didChange", flight.serial)
+            self.inflight, self.mirror, self.version = None, flight.expect, None
+            self._pump()
+
+    def _retry(self, flight: Inflight) -> None:
+        """Rejected and no didChange explained why: send it again."""
+        if self.inflight is flight:
+            self.inflight = None
+            self._retries += 1
+            self._send_edit(flight.changes)
+
+    # ---- from the editor -------------------------------------------------
+    def local_change(
+        self,
+        changes: Sequence[types.TextDocumentContentChangeEvent],
+        new_text: str,
+        version: int | None,
+    ) -> None:
+        """The editor's ``didChange``; ``new_text`` is the text after it."""
+        steps, texts, running = [], [], self.mirror
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                index = self.index if running is self.mirror else TextIndex(running)
+                start, end = (
+                    index.offset(change.range.start),
+                    index.offset(change.range.end),
+                )
+                step = Change(start, max(start, end), change.text)
+            else:
+                step = Change(0, len(running), change.text)
+            running = step.apply(running)
+            steps.append(step)
+            texts.append(running)
+        if running != new_text:  # pygls and we disagree: trust pygls's text
+            log.warning("didChange replay mismatch; using a diff")
+            steps, texts = diff(self.mirror, new_text), [new_text]
+        flight = self.inflight
+        if flight is None:
+            self._to_y(steps)
+        else:
+            if flight.timer is not None:
+                flight.timer.cancel()
+            self.inflight = None
+            echo = self._echo(flight, texts)
+            if echo is None:
+                owed = self._dropped(flight, steps)
+                self.mirror, self.version = new_text, version
+                self._send_edit(owed)
+            else:
+                at, fixups = echo
+                self._retries = 0
+                self.mirror = flight.expect
+                self._to_y(fixups + steps[at:])
+        self.mirror, self.version = new_text, version
+        self._pump()
+
+    def _echo(
+        self, flight: Inflight, texts: list[str]
+    ) -> tuple[int, list[Change]] | None:
+        """Where the editor's replay of ``flight`` ends, with the changes that
+        turn ``expect`` into the editor's version of it; None if it was dropped."""
+        for at, text in enumerate(texts, 1):
+            if len(text) == len(flight.expect) and text == flight.expect:
+                return at, []
+        want = _norm(flight.expect)
+        for at, text in enumerate(texts, 1):
+            if _norm(text) == want:  # applied, with the editor's own line endings
+                return at, diff(flight.expect, text)
+        return None
+
+    def _to_y(self, steps: list[Change]) -> None:
+        """Make sequential ``steps`` (on the mirror) in the Y.Text, as one update."""
+        running = self.mirror
+        with self.doc.transaction(origin=LOCAL):
+            for step in steps:
+                index = self.index if running is self.mirror else TextIndex(running)
+                start, end = index.to_utf8(step.start), index.to_utf8(step.end)
+                if end > start:
+                    del self.text[start:end]
+                if step.text:
+                    self.text.insert(start, step.text)
+                running = step.apply(running)
+        if self.on_local is not None and steps:
+            self.on_local(steps[-1].start + len(steps[-1].text))
+
+    def _dropped(self, flight: Inflight, steps: list[Change]) -> list[Change]:
+        """The editor never applied ``flight``: rebase it over the user's steps."""
+        owed, y_text = flight.changes, flight.expect
+        with self.doc.transaction(origin=LOCAL):
+            for step in steps:
+                moved = through(step, owed)
+                index = TextIndex(y_text)
+                start, end = index.to_utf8(moved.start), index.to_utf8(moved.end)
+                if end > start:
+                    del self.text[start:end]
+                if moved.text:
+                    self.text.insert(start, moved.text)
+                y_text = moved.apply(y_text)
+                owed = rebase(owed, step)
+        editor_text = self.mirror
+        for step in steps:
+            editor_text = step.apply(editor_text)
+        if apply_all(editor_text, owed) != y_text:
+            owed = diff(editor_text, y_text)  # overlapping edits: be exact
+        return owed
+
+
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("edit task failed", exc_info=task.exception())

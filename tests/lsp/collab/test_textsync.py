@@ -1,0 +1,143 @@
+"""TextSync against a scripted editor: echoes, drops, rejections, convergence."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+
+import pytest
+from pycrdt import Doc, Text
+
+from lsp.collab.textsync import TextSync
+from tests.lsp.collab.fake_editor import FakeEditor
+
+
+class Pair:
+    """An editor with its session peer, and one remote pycrdt peer."""
+
+    def __init__(self, text: str, *, neovim: bool = True) -> None:
+        self.remote = Doc()
+        self.rtext = self.remote.get("content", type=Text)
+        self.rtext += text
+        self.doc: Doc = Doc()
+        self.doc.apply_update(self.remote.get_update())
+        self.ytext = self.doc.get("content", type=Text)
+        self.to_remote: list[bytes] = []
+        self.to_local: list[bytes] = []
+        self.remote.observe(lambda e: self.to_local.append(e.update))
+        self.editor = FakeEditor(text, neovim=neovim)
+        self.sync = TextSync(
+            self.doc, self.ytext, text, 1, self.editor, self.to_remote.append
+        )
+        self.editor.sync = self.sync
+        self.sync.start(str(self.ytext))
+
+    def deliver(self) -> None:
+        ups, self.to_remote[:] = list(self.to_remote), []
+        for update in ups:
+            self.remote.apply_update(update)
+        self.to_local.clear()  # remote echoes of what it just applied
+        downs, self.to_local[:] = list(self.to_local), []
+        for update in downs:
+            self.sync.remote_update(update)
+
+    def remote_insert(self, at: int, text: str) -> None:
+        current = str(self.rtext)
+        self.rtext.insert(len(current[:at].encode()), text)
+        for update in self.to_local:
+            self.sync.remote_update(update)
+        self.to_local.clear()
+
+    async def settle(self) -> None:
+        for _ in range(40):
+            await asyncio.sleep(0)
+            self.editor.flush()
+            self.deliver()
+        for _ in range(10):
+            await asyncio.sleep(0.05)
+            self.editor.flush()
+            self.deliver()
+            if self.sync.inflight is None and not self.editor.pending:
+                break
+
+    def assert_converged(self) -> None:
+        assert self.editor.text == self.sync.mirror == str(self.ytext)
+        assert str(self.rtext) == str(self.ytext)
+
+
+async def test_remote_insert_reaches_editor_once() -> None:
+    pair = Pair("hello world\n")
+    pair.remote_insert(5, ",")
+    await pair.settle()
+    assert pair.editor.text == "hello, world\n"
+    pair.assert_converged()
+
+
+async def test_local_typing_reaches_remote() -> None:
+    pair = Pair("héllo 😀\n")
+    pair.editor.type(7, "!")
+    pair.editor.flush()
+    pair.deliver()
+    assert str(pair.rtext) == "héllo 😀!\n"
+
+
+async def test_neovim_drop_while_typing_is_rebased_not_lost() -> None:
+    pair = Pair("abc\n")
+    pair.remote_insert(3, "R")  # edit in flight against version 1
+    pair.editor.type(0, "L")  # typed before the edit arrived: dropped
+    await asyncio.sleep(0)
+    assert pair.editor.dropped == 1
+    await pair.settle()
+    assert pair.editor.text == "LabcR\n"
+    pair.assert_converged()
+
+
+async def test_vscode_rejection_is_retried() -> None:
+    pair = Pair("abc\n", neovim=False)
+    pair.editor.type(0, "L")  # not yet reported
+    pair.remote_insert(3, "R")
+    await asyncio.sleep(0.01)
+    assert pair.editor.rejected == 1
+    await pair.settle()
+    assert pair.editor.text == "LabcR\n"
+    pair.assert_converged()
+
+
+async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
+    pair = Pair("a\nb\n")
+    pair.remote_insert(2, "x\r\n")
+    await pair.settle()
+    assert "\r" not in pair.editor.text
+    pair.assert_converged()
+
+
+@pytest.mark.parametrize("neovim", [True, False])
+@pytest.mark.parametrize("seed", range(12))
+async def test_random_interleavings_lose_and_double_nothing(
+    seed: int, neovim: bool
+) -> None:
+    rng = random.Random(seed)
+    base = "0123456789\nabcdefghij\n"
+    pair = Pair(base, neovim=neovim)
+    tokens: list[str] = []
+    for step in range(60):
+        token = f"<{'L' if step % 2 else 'R'}{step}>"
+        action = rng.random()
+        if action < 0.35:
+            text = pair.editor.text
+            pair.editor.type(rng.randrange(len(text) + 1), token)
+            tokens.append(token)
+        elif action < 0.7:
+            pair.remote_insert(rng.randrange(len(str(pair.rtext)) + 1), token)
+            tokens.append(token)
+        elif action < 0.8:
+            pair.editor.flush()
+        elif action < 0.9:
+            pair.deliver()
+        for _ in range(rng.randrange(3)):
+            await asyncio.sleep(0)
+    await pair.settle()
+    pair.assert_converged()
+    # Tokens may land inside each other; every character arrives exactly once.
+    assert Counter(pair.editor.text) == Counter(base + "".join(tokens))

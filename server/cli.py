@@ -33,6 +33,10 @@ def _serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        # Yjs and LSP frames are small and go to many clients: compressing each
+        # copy costs more CPU than it saves bytes (the Node y-websocket server
+        # does not compress either).
+        ws_per_message_deflate=False,
     )
     return 0
 

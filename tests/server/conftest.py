@@ -1,5 +1,6 @@
 """Fixtures of the server tests: a fresh database (SQLite, and PostgreSQL when
-`DEVSYNC_TEST_DATABASE_URL` is set) and data dir per test, an app built with
+`DEVSYNC_TEST_DATABASE_URL` is set: one schema per run, emptied before each
+test) and data dir per test, an app built with
 `create_app(settings)`, an httpx client on it, and helpers for accounts and
 projects."""
 
@@ -21,6 +22,8 @@ from sqlalchemy.pool import NullPool
 
 from server.app import create_app
 from server.core.config import Settings
+from server.core.migrate import upgrade
+from server.models import Base
 
 PASSWORD = "correct horse battery"
 
@@ -34,35 +37,72 @@ def _postgres_base_url() -> str | None:
     return Settings(_env_file=None, database_url=url).database_url  # psycopg driver
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        # Memory-backed when the machine has it: schema migrations fsync after
-        # every statement, which costs ~0.4 s per test on a disk.
-        shm = Path("/dev/shm")
-        if shm.is_dir() and os.access(shm, os.W_OK):
-            folder = Path(tempfile.mkdtemp(prefix="devsync-test-", dir=shm))
-            try:
-                yield f"sqlite:///{folder / 'devsync.db'}"
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
-        else:
-            yield f"sqlite:///{tmp_path / 'devsync.db'}"
-        return
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """One schema for the whole run, migrated once; dropped at the end."""
     base = _postgres_base_url()
     assert base is not None
     schema = f"devsync_test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base, poolclass=NullPool)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    # No fsync per commit: a test database need not survive a power cut.
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
+    url = make_url(base).update_query_dict({"options": options})
+    rendered = url.render_as_string(hide_password=False)
     try:
-        yield url.render_as_string(hide_password=False)
+        upgrade(rendered)
+        yield rendered
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    """Every row deleted: a fresh database per test. DELETE in foreign-key
+    order is ~10x faster than TRUNCATE on tables this small."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as conn:
+        present = set(
+            conn.scalars(
+                text(
+                    "SELECT tablename FROM pg_tables "
+                    "WHERE schemaname = current_schema() "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        )
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in present:
+                conn.execute(table.delete())
+                present.discard(table.name)
+        if present:  # tables only a migration knows about
+            names = ", ".join(f'"{t}"' for t in sorted(present))
+            conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a new SQLite file, or the run's PostgreSQL
+    schema with every table emptied."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_schema")
+        _empty_postgres(url)
+        yield url
+        return
+    # Memory-backed when the machine has it: schema migrations fsync after
+    # every statement, which costs ~0.4 s per test on a disk.
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="devsync-test-", dir=shm))
+        try:
+            yield f"sqlite:///{folder / 'devsync.db'}"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    else:
+        yield f"sqlite:///{tmp_path / 'devsync.db'}"
 
 
 def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:

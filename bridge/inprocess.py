@@ -70,3 +70,7 @@ class InProcessBackend:
         tasks: list[Any] = [f for f in pending if isinstance(f, asyncio.Future)]
         await asyncio.gather(*tasks, return_exceptions=True)
         server.shutdown()  # type: ignore[no-untyped-call]
+        # pygls caches these per protocol instance with lru_cache, which would
+        # keep the last ~100 closed servers (and their documents) alive.
+        type(server.protocol).get_message_type.cache_clear()
+        type(server.protocol).get_result_type.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -27,6 +28,10 @@ def _serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     app = create_app(settings)
+    # Keep the collector off everything built at start-up: a full collection
+    # over those ~120k long-lived objects stalls the event loop for ~40 ms,
+    # which shows up directly in collaboration latency.
+    gc.freeze()
     print(f"DevSync is running at http://{settings.host}:{settings.port}/", flush=True)  # noqa: T201
     uvicorn.run(
         app,

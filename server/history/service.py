@@ -44,6 +44,10 @@ _GIT_ENV = {
     "GIT_LITERAL_PATHSPECS": "1",
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_CONFIG_NOSYSTEM": "1",
+    # Non-ASCII names as they are in diff headers, not octal-escaped.
+    "GIT_CONFIG_COUNT": "1",
+    "GIT_CONFIG_KEY_0": "core.quotePath",
+    "GIT_CONFIG_VALUE_0": "false",
 }
 
 
@@ -185,15 +189,7 @@ class HistoryService:
     def show(self, ref: str) -> CommitDetail:
         with self._repo() as repo:
             commit = self._commit(repo, ref)
-            files = [
-                FileChange(
-                    path=str(name),
-                    change=_CHANGES.get(str(s.get("change_type", "M")), "modified"),
-                    insertions=int(s["insertions"]),
-                    deletions=int(s["deletions"]),
-                )
-                for name, s in sorted(commit.stats.files.items())
-            ]
+            files = _changes(repo, commit)
             stats = CommitStats(
                 files=len(files),
                 insertions=sum(f.insertions for f in files),
@@ -221,6 +217,28 @@ class HistoryService:
             )
         text: str = bytes(out).decode("utf-8", errors="replace")
         return text + "\n" if text and not text.endswith("\n") else text
+
+
+def _changes(repo: git.Repo, commit: git.Commit) -> list[FileChange]:
+    """Files the commit changed, from NUL-separated git output (any file name)."""
+    parent = commit.parents[0].hexsha if commit.parents else EMPTY_TREE
+    revs = ("--no-renames", "-z", parent, commit.hexsha)
+    status = str(repo.git.diff("--name-status", *revs)).split("\0")
+    kinds = {status[i + 1]: status[i] for i in range(0, len(status) - 1, 2)}
+    changes = []
+    for record in str(repo.git.diff("--numstat", *revs)).split("\0"):
+        if record.count("\t") < 2:
+            continue
+        added, removed, path = record.split("\t", 2)
+        changes.append(
+            FileChange(
+                path=path,
+                change=_CHANGES.get(kinds.get(path, "M")[:1], "modified"),
+                insertions=int(added) if added.isdigit() else 0,  # "-": binary
+                deletions=int(removed) if removed.isdigit() else 0,
+            )
+        )
+    return sorted(changes, key=lambda c: c.path)
 
 
 def _public(commit: git.Commit) -> CommitPublic:

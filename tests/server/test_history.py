@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
 from pathlib import Path
 
 import git
@@ -205,3 +207,71 @@ async def test_author_is_whoever_commits(
     response = await commit(client, eve, project_id, "from eve")
     assert response.json()["author_name"] == "eve"
     assert response.json()["author_email"] == "eve@users.devsync.local"
+
+
+async def test_unicode_and_odd_file_names(
+    client: httpx.AsyncClient, owner: Account, project_id: int
+) -> None:
+    name = "naïve dir/ü b.py"
+    encoded = "na%C3%AFve%20dir/%C3%BC%20b.py"
+    response = await client.put(
+        f"/api/projects/{project_id}/files/{encoded}",
+        content="x = 1\n",
+        headers=owner.headers,
+    )
+    assert response.json()["path"] == name
+    sha = (await commit(client, owner, project_id, "unicode")).json()["sha"]
+    shown = await client.get(
+        f"/api/projects/{project_id}/commits/{sha}", headers=owner.headers
+    )
+    assert [f["path"] for f in shown.json()["files"]] == [name]
+    diff = await client.get(
+        f"/api/projects/{project_id}/commits/{sha}/diff",
+        params={"path": name},
+        headers=owner.headers,
+    )
+    assert f"+++ b/{name}" in diff.text
+    log = await client.get(
+        f"/api/projects/{project_id}/commits",
+        params={"path": name},
+        headers=owner.headers,
+    )
+    assert [c["sha"] for c in log.json()["items"]] == [sha]
+
+
+def fsck(root: Path) -> str:
+    """Problems `git fsck` finds (empty when the repository is sound)."""
+    done = subprocess.run(
+        ["git", "fsck", "--strict", "--no-dangling"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "" if done.returncode == 0 else done.stderr or "fsck failed"
+
+
+async def test_concurrent_api_commits(
+    client: httpx.AsyncClient, owner: Account, project_id: int, project_dir: Path
+) -> None:
+    async def write_and_commit(n: int) -> int:
+        await put(client, owner, project_id, f"c{n}.txt", f"{n}\n")
+        return (await commit(client, owner, project_id, f"c{n}")).status_code
+
+    statuses = await asyncio.gather(*(write_and_commit(n) for n in range(8)))
+    assert set(statuses) <= {201, 409}
+    assert statuses.count(201) >= 1
+    assert fsck(project_dir) == ""
+    log = await client.get(
+        f"/api/projects/{project_id}/commits",
+        params={"limit": 50},
+        headers=owner.headers,
+    )
+    assert len(log.json()["items"]) == statuses.count(201) + 1
+    tree = await client.get(
+        f"/api/projects/{project_id}/tree",
+        params={"ref": "HEAD"},
+        headers=owner.headers,
+    )
+    committed = {e["path"] for e in tree.json()["entries"]}
+    assert {f"c{n}.txt" for n in range(8)} <= committed

@@ -11,45 +11,15 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from bridge import framing, interceptors, limits, rewrite
+from bridge.backend import Backend
+from bridge.transport import Transport
 from bridge.uris import OutsideProject, UriMap
 from server.projects.models import Role
 
 log = logging.getLogger(__name__)
-
-Emit = Callable[[str], None]
-End = Callable[[int, str], None]
-
-
-class Transport(Protocol):
-    """The client side: FastAPI's WebSocket or a test fake."""
-
-    async def recv(self) -> str | bytes | None:
-        """The next frame, or None once the client has gone."""
-        ...
-
-    async def send(self, text: str) -> None: ...
-
-    async def close(self, code: int, reason: str) -> None: ...
-
-
-class Backend(Protocol):
-    """The language server side: in-process (`bridge.inprocess`) or a process."""
-
-    async def start(self, emit: Emit, end: End) -> None:
-        """Start; ``emit`` takes each outgoing message, ``end`` stops the bridge."""
-        ...
-
-    async def deliver(self, text: str) -> None:
-        """Hand one checked JSON-RPC message to the server."""
-        ...
-
-    async def close(self) -> None:
-        """Free everything the backend holds; safe to call twice."""
-        ...
 
 
 class Connection:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from typing import Any
 
-from bridge.connection import Emit, End
+from bridge.backend import Emit, End
 from lsp.rpc import dispatch
 from lsp.server import DevSyncServer, create_server
 

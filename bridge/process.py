@@ -12,7 +12,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from bridge.connection import Emit, End
+from bridge.backend import Emit, End
 from bridge.framing import encode_content_length, read_content_length
 from bridge.limits import CLOSE_SERVER_ENDED
 

@@ -1,4 +1,4 @@
-"""The `devsync` command: `serve`, `lsp`, `db upgrade`."""
+"""The `devsync` command: `serve`, `lsp`, `bridge`, `db upgrade`."""
 
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ def _lsp(args: argparse.Namespace) -> int:
     return status
 
 
+def _bridge(args: argparse.Namespace) -> int:
+    from bridge.app import run
+
+    return run(args.host, args.port, args.data_dir, args.command)
+
+
 def _db(args: argparse.Namespace) -> int:
     from server.core.config import Settings
     from server.core.migrate import upgrade
@@ -90,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lsp.add_argument("rest", nargs=argparse.REMAINDER)
     lsp.set_defaults(func=_lsp)
+
+    bridge = sub.add_parser(
+        "bridge", help="run only the /lsp WebSocket bridge (port: DEVSYNC_PORT + 1)"
+    )
+    bridge.add_argument("--host", help="address to bind (DEVSYNC_HOST)")
+    bridge.add_argument("--port", type=int, help="port to bind")
+    bridge.add_argument("--data-dir", help="data directory (DEVSYNC_DATA_DIR)")
+    bridge.add_argument(
+        "--command",
+        help='proxy mode: a stdio language server per connection, e.g. "ruff server" '
+        "(DEVSYNC_BRIDGE_COMMAND)",
+    )
+    bridge.set_defaults(func=_bridge)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -41,11 +41,15 @@ class FilesService:
     def __init__(self, root: Path, max_file_bytes: int) -> None:
         self.root = root.resolve()
         self.max_file_bytes = max_file_bytes
+
+    def _check_repository(self) -> None:
+        """Never recreate the tree of a project whose repository is gone."""
         if not (self.root / ".git").is_dir():
             raise NotFound("the project's repository is missing")
 
     def tree(self) -> list[TreeEntry]:
         """Files and directories of the working tree, sorted, without `.git`."""
+        self._check_repository()
         entries: list[TreeEntry] = []
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(d for d in dirnames if d.lower() != ".git")
@@ -88,6 +92,7 @@ class FilesService:
             raise TooLarge(f"file is larger than {self.max_file_bytes} bytes")
         target = safe_join(self.root, path)
         with project_lock(self.root):
+            self._check_repository()
             if target.is_dir():
                 raise Conflict(f"'{normalise(path)}' is a directory")
             created = not target.exists()
@@ -122,6 +127,7 @@ class FilesService:
         if dest == source or dest.startswith(source + "/"):
             raise BadRequest("cannot move a path onto or into itself")
         with project_lock(self.root):
+            self._check_repository()
             if not src.is_symlink() and not src.exists():
                 raise NotFound(f"no file '{source}' in the working tree")
             if target.exists() or target.is_symlink():

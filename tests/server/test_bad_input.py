@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -151,7 +152,9 @@ async def test_oversized_body_is_413_and_writes_nothing(
     )
     assert response.status_code == 413
 
-    async def chunks():  # no Content-Length: the limit applies while streaming
+    async def chunks() -> AsyncIterator[
+        bytes
+    ]:  # no Content-Length: the limit applies while streaming
         for _ in range(40):
             yield b"y" * 4096
 

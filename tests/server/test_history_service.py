@@ -143,7 +143,9 @@ def test_concurrent_commits_are_serialised_and_keep_the_repo_sound(root: Path) -
         assert all(len(c.parents) <= 1 for c in log)
         assert not repo.is_dirty(untracked_files=True)
         committed = {
-            str(b.path) for b in repo.head.commit.tree.traverse() if b.type == "blob"
+            str(b.path)
+            for b in repo.head.commit.tree.traverse()
+            if isinstance(b, git.Blob)
         }
     finally:
         repo.close()

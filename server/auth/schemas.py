@@ -14,7 +14,12 @@ class UserCreate(BaseModel):
         pattern=USERNAME_PATTERN, description="2-32 of A-Z a-z 0-9 _ . -"
     )
     password: str = Field(min_length=8, max_length=256)
-    display_name: str | None = Field(default=None, max_length=128)
+    display_name: str | None = Field(
+        default=None,
+        max_length=128,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="Shown to others and used in commits; no control characters.",
+    )
 
 
 class Login(BaseModel):

@@ -8,6 +8,7 @@ off the event loop; commits hold the project's lock.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from server.history.schemas import (
     FileChange,
 )
 
+log = logging.getLogger(__name__)
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 TRAILER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}: [^\r\n]{1,512}$")
 _CHANGES: dict[str, Literal["added", "modified", "deleted", "type_changed"]] = {
@@ -126,15 +128,22 @@ class HistoryService:
         """Commit the working tree (or only `paths`) as the given author.
 
         `extra_trailers` are whole lines such as `Co-authored-by: Ada <a@x>`,
-        appended after a blank line. `Conflict` when nothing changed."""
+        appended after a blank line; whitespace runs (newlines included) become
+        one space, and a line that is still no trailer is left out with a
+        warning rather than failing the author's commit. `Conflict` when
+        nothing changed."""
         body = message.strip()
         if not body:
             raise BadRequest("the commit message is empty")
-        for line in extra_trailers:
-            if not TRAILER_RE.fullmatch(line):
-                raise BadRequest(f"invalid commit trailer {line!r}")
-        if extra_trailers:
-            body += "\n\n" + "\n".join(extra_trailers)
+        trailers = []
+        for raw in extra_trailers:
+            line = " ".join(raw.split())
+            if TRAILER_RE.fullmatch(line):
+                trailers.append(line)
+            else:
+                log.warning("dropping invalid commit trailer %r", raw)
+        if trailers:
+            body += "\n\n" + "\n".join(trailers)
         selected = [normalise(p) for p in paths] if paths is not None else None
         if selected is not None and not selected:
             raise BadRequest("paths is empty; leave it out to commit everything")

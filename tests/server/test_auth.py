@@ -55,6 +55,7 @@ async def test_invalid_registrations_are_422(client: httpx.AsyncClient) -> None:
         {"username": "a", "password": PASSWORD},
         {"username": "ada", "password": "short"},
         {"username": "ada/../x", "password": PASSWORD},
+        {"username": "ada", "password": PASSWORD, "display_name": "Ada\nEvil: x"},
         {"username": "ada"},
     ):
         response = await client.post("/api/auth/register", json=body)

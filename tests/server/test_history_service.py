@@ -63,15 +63,21 @@ def test_invalid_refs(ref: str) -> None:
 def test_trailers_are_appended_and_validated(root: Path) -> None:
     (root / "a.txt").write_text("a\n")
     history = HistoryService(root, 1024)
-    with pytest.raises(BadRequest):
-        history.commit("m", "Olivia", "olivia", extra_trailers=["Co-authored-by: x\ny"])
     made = history.commit(
         "Pair work",
         "Olivia",
         "olivia",
-        extra_trailers=["Co-authored-by: Bob <bob@users.devsync.local>"],
+        extra_trailers=[
+            "Co-authored-by: Bob <bob@users.devsync.local>",
+            "not a trailer",
+            "Co-authored-by: Eve\nMallory <eve@users.devsync.local>",
+        ],
     )
-    assert made.message == "Pair work\n\nCo-authored-by: Bob <bob@users.devsync.local>"
+    assert made.message == (
+        "Pair work\n\n"
+        "Co-authored-by: Bob <bob@users.devsync.local>\n"
+        "Co-authored-by: Eve Mallory <eve@users.devsync.local>"
+    )
     parsed = subprocess.run(
         ["git", "log", "-1", "--format=%(trailers:key=Co-authored-by,valueonly)"],
         cwd=root,
@@ -79,7 +85,13 @@ def test_trailers_are_appended_and_validated(root: Path) -> None:
         text=True,
         check=True,
     )
-    assert parsed.stdout.strip() == "Bob <bob@users.devsync.local>"
+    assert parsed.stdout.split() == [
+        "Bob",
+        "<bob@users.devsync.local>",
+        "Eve",
+        "Mallory",
+        "<eve@users.devsync.local>",
+    ]
 
 
 def test_empty_message_and_paths(root: Path) -> None:

@@ -149,6 +149,7 @@ class HistoryService:
             raise BadRequest("paths is empty; leave it out to commit everything")
         actor = git.Actor(author_name, author_email(author_username))
         with project_lock(self.root), self._repo() as repo:
+            self._clear_stale_index_lock()
             head = repo.head.commit
             # Start from HEAD's index so nothing staged by an earlier failed
             # attempt sneaks into this commit.
@@ -164,6 +165,15 @@ class HistoryService:
                 raise Conflict(f"nothing to commit: {what} no changes since HEAD")
             commit = index.commit(body + "\n", author=actor, committer=actor)
             return _public(commit)
+
+    def _clear_stale_index_lock(self) -> None:
+        """A git killed mid-write (server crash) leaves `index.lock` behind and
+        every later commit would fail; holding the project lock, no git of
+        ours is running, so the file is stale."""
+        lock = self.root / ".git" / "index.lock"
+        if lock.exists():
+            log.warning("removing stale %s", lock)
+            lock.unlink(missing_ok=True)
 
     def _check_paths_exist(self, head: git.Commit, paths: list[str]) -> None:
         for path in paths:

@@ -106,6 +106,13 @@ def test_empty_message_and_paths(root: Path) -> None:
         history.show("0" * 40)
 
 
+def test_a_stale_index_lock_does_not_block_commits(root: Path) -> None:
+    (root / ".git" / "index.lock").write_text("")  # left by a killed git
+    (root / "a.txt").write_text("a\n")
+    made = HistoryService(root, 1024).commit("after a crash", "O", "olivia")
+    assert made.summary == "after a crash"
+
+
 def test_a_tree_sha_is_not_a_commit(root: Path) -> None:
     repo = git.Repo(root)
     try:

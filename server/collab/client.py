@@ -39,6 +39,7 @@ class YClient:
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._clock = 0
+        self._activity = asyncio.Event()
         self.closed = asyncio.Event()
 
     async def connect(self, within: float = 10.0) -> YClient:
@@ -50,6 +51,17 @@ class YClient:
     async def wait_synced(self, within: float = 10.0) -> None:
         await asyncio.wait_for(self.synced.wait(), within)
 
+    async def until(self, predicate: Callable[[], bool], within: float = 30.0) -> None:
+        """Wait until `predicate()` holds, re-checking after every frame."""
+        async with asyncio.timeout(within):
+            while not predicate():
+                if self.closed.is_set():
+                    raise ConnectionError(
+                        f"closed: {self.close_code} {self.close_reason}"
+                    )
+                self._activity.clear()
+                await self._activity.wait()
+
     async def _read(self) -> None:
         assert self._ws is not None
         try:
@@ -59,6 +71,7 @@ class YClient:
                 self._handle(frame)
                 if self.on_frame is not None:
                     self.on_frame(frame, time.perf_counter())
+                self._activity.set()
         except ConnectionClosed:
             pass
         finally:
@@ -66,6 +79,7 @@ class YClient:
                 self.close_code = self._ws.close_code
                 self.close_reason = self._ws.close_reason or ""
             self.closed.set()
+            self._activity.set()
 
     def _handle(self, frame: bytes) -> None:
         msg = p.parse(frame)

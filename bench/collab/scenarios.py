@@ -1,0 +1,159 @@
+"""The measurements of BENCHMARKS.md section 2, each run the same way on any server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+from dataclasses import dataclass
+
+from pycrdt import get_state
+
+from bench.collab.servers import Running
+from server.collab import protocol as p
+from server.collab.client import YClient
+
+
+@dataclass
+class Latency:
+    clients: int
+    p50_ms: float
+    p99_ms: float
+    missing: int
+
+
+def _key(frame: bytes) -> bytes | None:
+    msg = p.parse(frame)
+    if msg.type != p.MSG_SYNC or msg.sync_type == p.SYNC_STEP1:
+        return None
+    return get_state(msg.payload)
+
+
+async def _connect_all(clients: list[YClient]) -> None:
+    for start in range(0, len(clients), 20):
+        batch = clients[start : start + 20]
+        await asyncio.gather(*(c.connect() for c in batch))
+        await asyncio.gather(*(c.wait_synced(30) for c in batch))
+
+
+async def _close_all(clients: list[YClient]) -> None:
+    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+
+
+async def _send_insert(client: YClient, value: str) -> bytes:
+    before = client.doc.get_state()
+    client.text.insert(len(client.text), value)
+    update = client.doc.get_update(before)
+    await client.send_raw(p.update_message(update))
+    return update
+
+
+async def latency(server: Running, n: int, edits: int, interval: float) -> Latency:
+    """One writer makes `edits` one-character edits every `interval` seconds;
+    latency is measured per (edit, receiver)."""
+    sent: dict[bytes, float] = {}
+    samples: list[float] = []
+
+    def received(frame: bytes, at: float) -> None:
+        key = _key(frame)
+        started = sent.get(key) if key is not None else None
+        if started is not None:
+            samples.append(at - started)
+
+    room = f"latency-{n}.txt"
+    writer = YClient(server.url(room))
+    readers = [YClient(server.url(room), on_frame=received) for _ in range(n - 1)]
+    await _connect_all([writer, *readers])
+    for _ in range(20):  # warm-up, not measured
+        await _send_insert(writer, "w")
+        await asyncio.sleep(interval)
+    await readers[-1].until(lambda: len(readers[-1].text) >= 20)
+    await asyncio.sleep(0.5)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for i in range(edits):
+        before = writer.doc.get_state()
+        writer.text.insert(len(writer.text), "a")
+        update = writer.doc.get_update(before)
+        sent[get_state(update)] = time.perf_counter()
+        await writer.send_raw(p.update_message(update))
+        delay = start + (i + 1) * interval - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+    expected = edits * (n - 1)
+    with contextlib.suppress(TimeoutError):
+        await readers[-1].until(lambda: len(samples) >= expected, within=15)
+    await _close_all([writer, *readers])
+    ms = sorted(s * 1000 for s in samples)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return Latency(n, q[49], q[98], expected - len(samples))
+
+
+async def late_joiner(
+    server: Running, existing: int, tries: int
+) -> tuple[float, float]:
+    """Median and worst time for a new client to see every existing cursor (ms)."""
+    room = "late-joiner.txt"
+    clients = [YClient(server.url(room)) for _ in range(existing)]
+    await _connect_all(clients)
+    for i, client in enumerate(clients):
+        await client.set_awareness({"user": {"name": f"u{i}"}, "cursor": {"anchor": i}})
+    await asyncio.sleep(1.0)
+    times = []
+    for _ in range(tries):
+        started = time.perf_counter()
+        late = await YClient(server.url(room)).connect()
+        await late.until(lambda late=late: len(late.awareness) >= existing)
+        times.append((time.perf_counter() - started) * 1000)
+        await late.close()
+        await asyncio.sleep(0.1)
+    await _close_all(clients)
+    return statistics.median(times), max(times)
+
+
+async def _burst(
+    server: Running, room: str, count: int, warmup: int = 0
+) -> tuple[float, YClient, YClient]:
+    writer = YClient(server.url(room))
+    reader = YClient(server.url(room))
+    await _connect_all([writer, reader])
+    for _ in range(warmup):
+        await _send_insert(writer, "w")
+    await reader.until(lambda: len(reader.text) >= warmup)
+    started = time.perf_counter()
+    for i in range(count):
+        await _send_insert(writer, "a")
+        if i % 100 == 0:
+            await asyncio.sleep(0)
+    await reader.until(lambda: len(reader.text) >= warmup + count, within=300)
+    return time.perf_counter() - started, writer, reader
+
+
+async def throughput(server: Running, count: int) -> float:
+    """Seconds until `count` one-character inserts from one client are all
+    visible at another client."""
+    seconds, writer, reader = await _burst(server, "throughput.txt", count)
+    await _close_all([writer, reader])
+    return seconds
+
+
+async def memory_growth(server: Running, count: int) -> float:
+    """Server RSS growth in MB over `count` updates (after a warm-up, settled)."""
+    writer = YClient(server.url("memory.txt"))
+    reader = YClient(server.url("memory.txt"))
+    await _connect_all([writer, reader])
+    for _ in range(5000):
+        await _send_insert(writer, "w")
+    await reader.until(lambda: len(reader.text) >= 5000, within=120)
+    await asyncio.sleep(3)
+    before = server.rss()
+    for i in range(count):
+        await _send_insert(writer, "a")
+        if i % 100 == 0:
+            await asyncio.sleep(0)
+    await reader.until(lambda: len(reader.text) >= 5000 + count, within=600)
+    await asyncio.sleep(3)
+    after = server.rss()
+    await _close_all([writer, reader])
+    return (after - before) / 1e6

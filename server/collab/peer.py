@@ -111,7 +111,7 @@ class Peer:
             self.close_code = CloseCode.GOING_AWAY
             self._wakeup.set()
         if self._sender is not None:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._sender), timeout=5)
             if not self._sender.done():
                 self._sender.cancel()

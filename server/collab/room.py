@@ -74,6 +74,7 @@ class Room:
         self._text_timer: asyncio.TimerHandle | None = None
         self._text_dirty = False
         self._text_task: asyncio.Task[None] | None = None
+        self._text_lock = asyncio.Lock()
         self.updates_stored = 0
 
     async def __aenter__(self) -> Room:
@@ -264,14 +265,15 @@ class Room:
         if self._text_timer is not None:
             self._text_timer.cancel()
             self._text_timer = None
-        if not self._text_dirty or self._write_text is None:
-            return
-        self._text_dirty = False
-        try:
-            await self._write_text(self.key, str(self.text))
-        except Exception:
-            self._text_dirty = True
-            log.exception("writing %s to the working tree failed", self.key)
+        async with self._text_lock:  # wait for a write already under way
+            if not self._text_dirty or self._write_text is None:
+                return
+            self._text_dirty = False
+            try:
+                await self._write_text(self.key, str(self.text))
+            except Exception:
+                self._text_dirty = True
+                log.exception("writing %s to the working tree failed", self.key)
 
     def mark_text_dirty(self) -> None:
         self._text_dirty = True

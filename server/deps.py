@@ -38,7 +38,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def token_from(request: Request) -> str | None:
-    """The bearer token, else the session cookie, else `?token=` (WebSockets)."""
+    """The bearer token, else the session cookie (WebSockets also read `?token=`)."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()

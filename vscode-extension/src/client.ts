@@ -10,7 +10,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { type Settings, serverCommandLine } from './settings';
+import { type Settings, initializationOptions, serverCommandLine } from './settings';
 
 export const CLIENT_ID = 'devsync';
 
@@ -42,7 +42,7 @@ export async function createClient(settings: Settings, output: vscode.LogOutputC
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
     ],
-    initializationOptions: settings.serverOptions,
+    initializationOptions: initializationOptions(settings),
     outputChannel: output,
   };
   return new LanguageClient(CLIENT_ID, 'DevSync Language Server', serverOptions, clientOptions);

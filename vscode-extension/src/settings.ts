@@ -78,3 +78,15 @@ export function serverCommandLine(
   const command = settings.pythonPath || pythonFromExtension || 'python3';
   return { command, args: [...settings.serverArgs] };
 }
+
+/**
+ * initializationOptions for the server: the user's options, with remote
+ * cursors as inlay hints turned off (the extension draws them as decorations)
+ * unless the user set that option explicitly.
+ */
+export function initializationOptions(settings: Settings): Record<string, unknown> {
+  const options = settings.serverOptions;
+  const session = options.session;
+  const sessionOptions = typeof session === 'object' && session !== null && !Array.isArray(session) ? session : {};
+  return { ...options, session: { presenceInlayHints: false, ...sessionOptions } };
+}

@@ -38,16 +38,21 @@ export async function sendStoredToken(services: Services, tell: boolean): Promis
   if (!token) return;
   if (!serverOffers(services.client(), ServerCommand.signIn)) {
     if (tell) void vscode.window.showInformationMessage(`DevSync: token saved for ${url}.`);
-    services.session.update({ state: 'idle' });
+    markSignedIn(services);
     return;
   }
   try {
     await runServerCommand(services.client(), ServerCommand.signIn, signInArgs(url, token));
-    services.session.update({ state: 'idle' });
+    markSignedIn(services);
     if (tell) void vscode.window.showInformationMessage(`DevSync: signed in to ${url}.`);
   } catch (err) {
     void vscode.window.showErrorMessage(`DevSync: sign-in failed: ${(err as Error).message}`);
   }
+}
+
+/** Signing in again while in a session keeps the session. */
+function markSignedIn(services: Services): void {
+  if (services.session.state.state === 'signedOut') services.session.update({ state: 'idle' });
 }
 
 export async function signOut(services: Services): Promise<void> {

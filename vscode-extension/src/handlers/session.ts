@@ -10,6 +10,19 @@ function fail(what: string, err: unknown): void {
   void vscode.window.showErrorMessage(`DevSync: ${what} failed: ${(err as Error).message}`);
 }
 
+/**
+ * Copy to the clipboard. In a browser-hosted VS Code the write goes through the
+ * page's clipboard API, which can wait forever for focus; never hang on it.
+ */
+async function copy(text: string): Promise<boolean> {
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000));
+  const write = vscode.env.clipboard.writeText(text).then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([write, timeout]);
+}
+
 /** Session fields a command result may carry (servers may answer with the new state). */
 function sessionFrom(result: unknown): Partial<SessionParams> {
   if (typeof result !== 'object' || result === null) return {};
@@ -26,9 +39,11 @@ export async function shareSession(services: Services): Promise<void> {
     );
     const link = inviteLinkFrom(result);
     if (!link) throw new Error('the server returned no invite link');
-    await vscode.env.clipboard.writeText(link);
     services.session.update({ state: 'connected', inviteLink: link, ...sessionFrom(result) });
-    void vscode.window.showInformationMessage(`DevSync: invite link copied: ${link}`);
+    const copied = await copy(link);
+    void vscode.window.showInformationMessage(
+      copied ? `DevSync: invite link copied: ${link}` : `DevSync: invite link (copy it from here): ${link}`,
+    );
   } catch (err) {
     fail('share session', err);
   }

@@ -70,7 +70,7 @@ function ordered(range: Range): Range {
 
 /** Keeps the latest presence of every participant. */
 export class PresenceModel {
-  private readonly states = new Map<string, PresenceState>();
+  private readonly byKey = new Map<string, PresenceState>();
 
   /** Apply one notification; returns the key of the participant it was about. */
   update(params: PresenceParams): string {
@@ -78,10 +78,10 @@ export class PresenceModel {
     const ranges = (params.ranges ?? []).map(ordered);
     const cursor = params.cursor ?? undefined;
     if (!params.uri || (cursor === undefined && ranges.length === 0)) {
-      this.states.delete(key);
+      this.byKey.delete(key);
       return key;
     }
-    this.states.set(key, {
+    this.byKey.set(key, {
       key,
       name: params.user.name,
       colour: normaliseColour(params.user.colour ?? params.user.color, key),
@@ -93,31 +93,35 @@ export class PresenceModel {
   }
 
   remove(key: string): void {
-    this.states.delete(key);
+    this.byKey.delete(key);
   }
 
   /** Forget participants no longer in the session. */
   retain(keys: Iterable<string>): void {
     const keep = new Set(keys);
-    for (const key of [...this.states.keys()]) if (!keep.has(key)) this.states.delete(key);
+    for (const key of [...this.byKey.keys()]) if (!keep.has(key)) this.byKey.delete(key);
   }
 
   clear(): void {
-    this.states.clear();
+    this.byKey.clear();
   }
 
   get(key: string): PresenceState | undefined {
-    return this.states.get(key);
+    return this.byKey.get(key);
   }
 
   keys(): string[] {
-    return [...this.states.keys()];
+    return [...this.byKey.keys()];
+  }
+
+  states(): PresenceState[] {
+    return [...this.byKey.values()];
   }
 
   /** What to draw in the document `uri` (compared as strings, as LSP does). */
   decorationsFor(uri: string, showLabels: boolean): DecorationSpec[] {
     const specs: DecorationSpec[] = [];
-    for (const state of this.states.values()) {
+    for (const state of this.byKey.values()) {
       if (!sameUri(state.uri, uri)) continue;
       // The caret is the cursor; without one, the active end of the last selection.
       const last = state.ranges[state.ranges.length - 1];

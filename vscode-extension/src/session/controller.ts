@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Participant, SessionParams } from '../protocol';
 import { participantKey } from '../presence/model';
+import { mergeParticipants } from './status';
 import type { PresenceRenderer } from '../presence/renderer';
 import type { SessionStatusBar } from '../ui/statusBar';
 import { SIGNED_OUT } from './status';
@@ -21,22 +22,18 @@ export class SessionController implements vscode.Disposable {
   ) {
     this.subscription = presence.onDidChange((key) => {
       if (key === this.following) void this.reveal(key);
+      this.showStatus();
     });
-    statusBar.show(this.session);
+    this.showStatus();
   }
 
   get state(): SessionParams {
     return this.session;
   }
 
-  /** Participants to offer in Follow: the session's list, else whoever sent presence. */
+  /** The session's participants plus anyone who sent presence and is not listed yet. */
   participants(): Participant[] {
-    const listed = this.session.participants ?? [];
-    if (listed.length > 0) return listed;
-    return this.presence.model.keys().map((key) => {
-      const state = this.presence.model.get(key);
-      return { id: key, name: state?.name ?? key, colour: state?.colour };
-    });
+    return mergeParticipants(this.session.participants ?? [], this.presence.model.states());
   }
 
   update(next: Partial<SessionParams>): void {
@@ -47,7 +44,11 @@ export class SessionController implements vscode.Disposable {
     } else if (next.participants) {
       this.presence.retain(next.participants.map(participantKey));
     }
-    this.statusBar.show(this.session);
+    this.showStatus();
+  }
+
+  private showStatus(): void {
+    this.statusBar.show({ ...this.session, participants: this.participants() });
   }
 
   follow(participant: Participant | undefined): void {

@@ -2,6 +2,7 @@
  * The session state as the status bar shows it: text, tooltip, and the list
  * of participants to follow. Pure.
  */
+import { participantKey, type PresenceState } from '../presence/model';
 import type { Participant, SessionParams } from '../protocol';
 
 export const SIGNED_OUT: SessionParams = { state: 'signedOut', participants: [] };
@@ -49,4 +50,16 @@ export function statusView(session: SessionParams): StatusView {
             : `DevSync: in a session with ${names(participants)}.`,
       };
   }
+}
+
+/**
+ * The session's list, then participants only known from presence (the server
+ * may announce a newcomer's cursor before its next session update).
+ */
+export function mergeParticipants(listed: Participant[], present: PresenceState[]): Participant[] {
+  const keys = new Set(listed.map(participantKey));
+  const extra = present
+    .filter((p) => !keys.has(p.key) && !listed.some((l) => l.name === p.name))
+    .map((p) => ({ id: p.key, name: p.name, colour: p.colour }));
+  return [...listed, ...extra];
 }

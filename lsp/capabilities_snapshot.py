@@ -17,8 +17,20 @@ SNAPSHOT: dict[str, Any] = {
         "documentHighlightProvider": True,
         "documentRangeFormattingProvider": True,
         "documentSymbolProvider": True,
-        "executeCommandProvider": {"commands": ["devsync.organizeImports"]},
+        "executeCommandProvider": {
+            "commands": [
+                "devsync.organizeImports",
+                "devsync.signIn",
+                "devsync.shareSession",
+                "devsync.joinSession",
+                "devsync.leaveSession",
+                "devsync.followParticipant",
+                "devsync.commit",
+                "devsync.history",
+            ]
+        },
         "hoverProvider": True,
+        "inlayHintProvider": {"resolveProvider": False},
         "positionEncoding": "utf-16",
         "referencesProvider": True,
         "renameProvider": True,

@@ -45,7 +45,12 @@ def capabilities(client: dict[str, Any], ruff: bool) -> dict[str, Any]:
     if not ruff:
         for key in RUFF_ONLY:
             caps.pop(key, None)
-        caps.pop("executeCommandProvider", None)
+        commands = _get(caps, "executeCommandProvider", "commands") or []
+        kept = [c for c in commands if c != "devsync.organizeImports"]
+        if kept:  # the session commands do not need ruff
+            caps["executeCommandProvider"] = {"commands": kept}
+        else:
+            caps.pop("executeCommandProvider", None)
     return caps
 
 

@@ -32,6 +32,15 @@ class DiagnosticsOptions:
 
 
 @dataclass(frozen=True)
+class SessionOptions:
+    """Live sessions (``devsync.signIn`` overrides the server and token)."""
+
+    server_url: str | None = None  # sign in at start when a token is given too
+    token: str | None = None
+    presence_inlay_hints: bool = True  # remote cursors as inlay hint labels
+
+
+@dataclass(frozen=True)
 class Options:
     """All of DevSync's language-server options (camelCase on the wire)."""
 
@@ -41,6 +50,7 @@ class Options:
     workspace_symbols_limit: int = 200
     completion: CompletionOptions = field(default_factory=CompletionOptions)
     diagnostics: DiagnosticsOptions = field(default_factory=DiagnosticsOptions)
+    session: SessionOptions = field(default_factory=SessionOptions)
 
 
 def _snake(name: str) -> str:
@@ -70,6 +80,7 @@ def _strings(value: Any) -> bool:
 _NESTED: dict[str, type[Any]] = {
     "CompletionOptions": CompletionOptions,
     "DiagnosticsOptions": DiagnosticsOptions,
+    "SessionOptions": SessionOptions,
 }
 
 

@@ -22,5 +22,37 @@ CMD_ORGANIZE_IMPORTS: Final = "devsync.organizeImports"
 # document is too large for jedi and only gets diagnostics.
 NOTIFY_DOCUMENT_LIMITED: Final = "devsync/documentLimited"
 
-COMMANDS: Final = (CMD_ORGANIZE_IMPORTS,)
-NOTIFICATIONS: Final = (NOTIFY_DOCUMENT_LIMITED,)
+# Live sessions (lsp/collab). Arguments are positional; each command also
+# reports through window/showMessage for clients that show nothing else.
+# signIn [serverUrl, token]; shareSession [role, projectId?] -> {inviteLink};
+# joinSession [inviteLinkOrToken]; leaveSession []; followParticipant
+# [clientIdOrName]; commit [message]; history [uri | null] -> {projectId,
+# path, commits}.
+CMD_SIGN_IN: Final = "devsync.signIn"
+CMD_SHARE_SESSION: Final = "devsync.shareSession"
+CMD_JOIN_SESSION: Final = "devsync.joinSession"
+CMD_LEAVE_SESSION: Final = "devsync.leaveSession"
+CMD_FOLLOW_PARTICIPANT: Final = "devsync.followParticipant"
+CMD_COMMIT: Final = "devsync.commit"
+CMD_HISTORY: Final = "devsync.history"
+SESSION_COMMANDS: Final = (
+    CMD_SIGN_IN,
+    CMD_SHARE_SESSION,
+    CMD_JOIN_SESSION,
+    CMD_LEAVE_SESSION,
+    CMD_FOLLOW_PARTICIPANT,
+    CMD_COMMIT,
+    CMD_HISTORY,
+)
+
+# Server -> client: one participant's place in one document, params
+# ``{"user": {"id", "name", "colour"}, "uri": str | None, "cursor": Position,
+# "ranges": [Range]}``; ``uri: null`` means they left the document.
+NOTIFY_PRESENCE: Final = "devsync/presence"
+# Server -> client: the whole session state (``{"state": "signedOut" | "idle"
+# | "connecting" | "connected" | "reconnecting", "sessionId", "projectId",
+# "role", "inviteLink", "participants", "pendingEdits"}``) on every change.
+NOTIFY_SESSION: Final = "devsync/session"
+
+COMMANDS: Final = (CMD_ORGANIZE_IMPORTS, *SESSION_COMMANDS)
+NOTIFICATIONS: Final = (NOTIFY_DOCUMENT_LIMITED, NOTIFY_PRESENCE, NOTIFY_SESSION)

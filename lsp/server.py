@@ -24,6 +24,7 @@ from lsp.features.formatting import RuffFormatting
 from lsp.features.hover import JediHover
 from lsp.features.navigation import JediNavigation
 from lsp.features.rename import JediRename
+from lsp.features.session import SessionPeer
 from lsp.features.symbols import JediSymbols
 from lsp.options import parse_options
 from lsp.rpc import DevSyncProtocol
@@ -141,9 +142,17 @@ def create_server(
     def did_open(params: t.DidOpenTextDocumentParams) -> None:
         _each(feats, "did_open", snap(params.text_document.uri))
 
+    session = next((f for f in feats if isinstance(f, SessionPeer)), None)
+
     @ls.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: t.DidChangeTextDocumentParams) -> None:
-        _each(feats, "did_change", snap(params.text_document.uri))
+        current = snap(params.text_document.uri)
+        if session is not None and current is not None:
+            try:  # the session peer needs the changes themselves, in order
+                session.content_changes(params, current)
+            except Exception:
+                log.exception("session.content_changes failed")
+        _each(feats, "did_change", current)
 
     @ls.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: t.DidSaveTextDocumentParams) -> None:
@@ -240,5 +249,18 @@ def create_server(
     async def code_action(params: t.CodeActionParams) -> list[t.CodeAction] | None:
         found = await _gather([f.code_actions(params) for f in feats])
         return [action for actions in found for action in actions] or None
+
+    # ---- live sessions: devsync.* commands, remote cursors as inlay hints ----
+    if session is not None:
+        for name, command in session.commands().items():
+
+            def register(name: str = name, command: Any = command) -> None:
+                async def run(*args: Any) -> Any:
+                    return await session.execute(command, args)
+
+                ls.command(name)(run)
+
+            register()
+        route(t.TEXT_DOCUMENT_INLAY_HINT, session.inlay_hints, t.InlayHintOptions())
 
     return ls

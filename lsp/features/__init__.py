@@ -15,6 +15,7 @@ from lsp.features.formatting import RuffFormatting
 from lsp.features.hover import JediHover
 from lsp.features.navigation import JediNavigation
 from lsp.features.rename import JediRename
+from lsp.features.session import SessionPeer
 from lsp.features.symbols import JediSymbols
 from lsp.features.sync import DocumentSync
 
@@ -35,5 +36,6 @@ def default_features(ctx: ServerContext) -> list[Feature]:
         JediSymbols(ctx),
         JediRename(ctx),
         RuffFormatting(ctx),
+        SessionPeer(ctx),
         # AI inline completion plugs in here (lsp/features/inline_completion.py).
     ]

@@ -1,0 +1,80 @@
+"""The session peer as a Feature: document hooks, commands and inlay hints.
+
+Logic lives in ``lsp.collab``; this adapts the server's hooks to it.
+``lsp.server`` hands it each didChange's content changes (the other hooks
+only see the resulting snapshot) and routes the ``devsync.*`` session
+commands and ``textDocument/inlayHint`` here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from lsp.collab.controller import Command, SessionController
+from lsp.features.base import Feature
+
+if TYPE_CHECKING:
+    from lsp.context import ServerContext
+    from lsp.documents import Snapshot
+
+log = logging.getLogger(__name__)
+
+
+class SessionPeer(Feature):
+    """Joins live sessions as one more Yjs peer for the open documents."""
+
+    name = "session"
+
+    def __init__(self, ctx: ServerContext) -> None:
+        super().__init__(ctx)
+        self.controller = SessionController(ctx)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.warning("session task failed: %s", exc)
+
+    def commands(self) -> dict[str, Command]:
+        """The session commands, each taking its arguments positionally."""
+        return self.controller.commands()
+
+    async def execute(self, command: Command, args: tuple[Any, ...]) -> Any:
+        return await self.controller.run(command, args)
+
+    def initialized(self) -> None:
+        options = self.ctx.options.session
+        if options.server_url and options.token:
+            run = self.controller.run
+            self._spawn(
+                run(self.controller.sign_in, (options.server_url, options.token))
+            )
+
+    def did_open(self, snap: Snapshot) -> None:
+        self.controller.open(snap.uri)
+
+    def content_changes(
+        self, params: types.DidChangeTextDocumentParams, snap: Snapshot
+    ) -> None:
+        """The editor's changes, in order, with the text they produced."""
+        self.controller.changed(
+            snap.uri, list(params.content_changes), snap.source, snap.version
+        )
+
+    def did_close(self, uri: str) -> None:
+        self._spawn(self.controller.close(uri))
+
+    def shutdown(self) -> None:
+        self._spawn(self.controller.shutdown())
+
+    async def inlay_hints(self, params: types.InlayHintParams) -> list[types.InlayHint]:
+        return self.controller.inlay_hints(params)

@@ -30,9 +30,13 @@ class LspEditor:
         caps = self.server.client_capabilities.workspace
         edit_caps = caps.workspace_edit if caps else None
         if edit_caps is not None and edit_caps.document_changes:
-            doc = types.OptionalVersionedTextDocumentIdentifier(self.uri, version)
+            doc = types.OptionalVersionedTextDocumentIdentifier(
+                uri=self.uri, version=version
+            )
             edit = types.WorkspaceEdit(
-                document_changes=[types.TextDocumentEdit(doc, list(edits))]
+                document_changes=[
+                    types.TextDocumentEdit(text_document=doc, edits=list(edits))
+                ]
             )
         else:
             edit = types.WorkspaceEdit(changes={self.uri: list(edits)})

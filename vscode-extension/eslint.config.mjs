@@ -17,4 +17,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
+  // The e2e driver's page.evaluate callbacks run in the browser.
+  { files: ['scripts/e2e/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );

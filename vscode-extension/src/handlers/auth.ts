@@ -17,7 +17,7 @@ export async function signIn(services: Services): Promise<void> {
   if (!serverUrl) return;
   const token = await vscode.window.showInputBox({
     title: 'DevSync: access token',
-    prompt: 'Create one in the DevSync web client under your account (API tokens).',
+    prompt: 'A DevSync access token (POST /api/me/tokens on the server).',
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : 'The token is required'),

@@ -89,6 +89,19 @@ class AwarenessRelay:
             return None
         return awareness_message(encode_awareness(accepted))
 
+    def apply_remote(self, payload: bytes) -> None:
+        """Record states relayed (already stamped) by another instance."""
+        for entry in parse_awareness(payload):
+            current = self._entries.get(entry.client_id)
+            if current is not None and entry.clock < current.clock:
+                continue
+            if entry.state == "null":
+                self._entries.pop(entry.client_id, None)
+                self._owner.pop(entry.client_id, None)
+            else:
+                self._entries[entry.client_id] = entry
+                self._owner[entry.client_id] = "remote"
+
     def snapshot(self) -> bytes | None:
         """Every current state in one message, for a new joiner."""
         if not self._entries:

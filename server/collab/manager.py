@@ -19,6 +19,7 @@ from typing import Any
 
 from pycrdt import Doc, Text
 
+from server.collab.fanout import RedisFanout
 from server.collab.hooks import Hooks
 from server.collab.peer import Peer, PeerLimits
 from server.collab.protocol import CloseCode
@@ -54,11 +55,13 @@ class RoomManager:
         tree: WorkingTree,
         config: CollabConfig | None = None,
         hooks: Hooks | None = None,
+        fanout: RedisFanout | None = None,
     ) -> None:
         self.store = store
         self.tree = tree
         self.config = config or CollabConfig()
         self.hooks = hooks or Hooks()
+        self.fanout = fanout
         self.writer = Writer()
         self.rooms: dict[DocKey, Room] = {}
         self._users: dict[DocKey, int] = defaultdict(int)
@@ -103,6 +106,8 @@ class RoomManager:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.writer.run(self.store.close)
+        if self.fanout is not None:
+            await self.fanout.close()
         await asyncio.to_thread(self.writer.close)
 
     async def _unload_later(self, key: DocKey) -> None:
@@ -113,6 +118,8 @@ class RoomManager:
             room = self.rooms.pop(key)
             await room.stop()
             del self._users[key]
+            if self.fanout is not None:
+                await self.fanout.unsubscribe(key)
             if self._since_compaction.pop(key, 0):
                 await self.writer.run(self.store.compact, key)
             log.debug("unloaded %s", key)
@@ -126,6 +133,28 @@ class RoomManager:
         file_text = await self.tree.aread(key.project_id, key.path)
         if file_text is None:
             raise NotFound(f"no such file: {key.path}")
+        if self.fanout is not None:  # listen first: nothing stored meanwhile is missed
+            await self.fanout.subscribe(key)
+        for _ in range(5):  # another instance may seed or adopt the file first
+            doc, adopted = await self._build(key, file_text)
+            if adopted:
+                break
+        else:
+            raise RuntimeError(f"could not load {key}: it keeps changing")
+        text = doc.get("content", type=Text)
+        room = self._new_room(key, doc)
+        if str(text) != file_text:
+            room.mark_text_dirty()  # stopped before the idle write: store wins
+        await room.start()
+        if self.fanout is not None:
+            self.fanout.attach(key, room)
+        if str(text) != file_text:
+            await room.flush_text()
+        return room
+
+    async def _build(self, key: DocKey, file_text: str) -> tuple[Doc[Text], bool]:
+        """The stored document, made to match its file if that changed outside
+        DevSync (or was never opened); False if another instance got there first."""
         loaded = await self.writer.run(self.store.load, key)
         doc: Doc[Text] = Doc()
         text = doc.get("content", type=Text)
@@ -134,21 +163,17 @@ class RoomManager:
                 doc.apply_update(update)
             except ValueError:
                 log.warning("skipping a stored update of %s that does not apply", key)
-        room = self._new_room(key, doc)
-        if loaded.empty or loaded.file_sha != sha(file_text):
-            # First open, or the file changed outside DevSync: the file wins,
-            # applied as an edit so clients holding the old state still merge.
-            before = doc.get_state()
-            if replace_text(text, file_text) or loaded.empty:
-                update = doc.get_update(before)
-                await self.writer.run(self.store.append, key, [update], set())
-            await self.writer.run(self.store.wrote_file, key, sha(file_text))
-        elif str(text) != file_text:
-            room.mark_text_dirty()  # stopped before the idle write: store wins
-        await room.start()
-        if str(text) != file_text:
-            await room.flush_text()
-        return room
+        if not loaded.empty and loaded.file_sha == sha(file_text):
+            return doc, True
+        # The file wins, applied as an edit so clients holding the old state
+        # still merge; a first open stores the seed the same way.
+        before = doc.get_state()
+        changed = replace_text(text, file_text) or loaded.empty
+        edit = doc.get_update(before) if changed else None
+        adopted = await self.writer.run(
+            self.store.adopt_file, key, edit, loaded.file_sha, sha(file_text)
+        )
+        return doc, adopted
 
     def _new_room(self, key: DocKey, doc: Doc[Text]) -> Room:
         room = Room(
@@ -159,6 +184,7 @@ class RoomManager:
             idle_write_seconds=self.config.idle_write_seconds,
             max_clients=self.config.max_clients_per_room,
             hooks=self.hooks,
+            fanout=self.fanout,
         )
         return room
 
@@ -235,6 +261,8 @@ class RoomManager:
                 await room.stop()
             self._users.pop(key, None)
             self._since_compaction.pop(key, None)
+            if self.fanout is not None and room is not None:
+                await self.fanout.unsubscribe(key)
             await self.writer.run(self.store.drop, key)
 
     async def compact_now(self, key: DocKey) -> int:

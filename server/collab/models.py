@@ -37,7 +37,11 @@ class CollabUpdate(Base):
 
 
 class CollabSnapshot(Base):
-    """All updates of a document up to `upto_id`, merged into one."""
+    """Updates of a document merged into one; the merged rows are deleted.
+
+    `upto_id` is the last update id folded in; compaction replaces a snapshot
+    only while it is unchanged, so two instances never overwrite each other.
+    """
 
     __tablename__ = "collab_snapshots"
 

@@ -20,7 +20,9 @@ from pycrdt import Doc, Text, get_state
 
 from server.collab import protocol as p
 from server.collab.awareness import AwarenessRelay
+from server.collab.fanout import KIND_AWARENESS, KIND_UPDATE, RedisFanout
 from server.collab.hooks import BroadcastPayload, Hooks, JoinPayload, StorePayload
+from server.collab.idlewrite import IdleWriter
 from server.collab.peer import Peer
 from server.collab.protocol import CloseCode, ProtocolError
 from server.collab.store import DocKey
@@ -55,6 +57,7 @@ class Room:
         idle_write_seconds: float = 1.0,
         max_clients: int = 200,
         hooks: Hooks | None = None,
+        fanout: RedisFanout | None = None,
     ) -> None:
         self.key = key
         self.doc = doc
@@ -64,17 +67,14 @@ class Room:
         self.hooks = hooks or Hooks()
         self.max_clients = max_clients
         self._persist = persist
-        self._write_text = write_text
-        self._idle_write = idle_write_seconds
+        self.fanout = fanout
+        sink = (lambda text: write_text(key, text)) if write_text else None
+        self.file = IdleWriter(lambda: str(self.text), sink, idle_write_seconds)
         self._pending: list[_Pending] = []
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
         self._flusher: asyncio.Task[None] | None = None
-        self._text_timer: asyncio.TimerHandle | None = None
-        self._text_dirty = False
-        self._text_task: asyncio.Task[None] | None = None
-        self._text_lock = asyncio.Lock()
         self.updates_stored = 0
 
     async def __aenter__(self) -> Room:
@@ -130,6 +130,8 @@ class Room:
             gone = self.awareness.remove(peer.id)
             if gone is not None:
                 self._send_all(gone, None)
+                if self.fanout is not None:
+                    self.fanout.publish(self.key, KIND_AWARENESS, gone)
             await peer.stop()
 
     async def _read_loop(self, peer: Peer) -> None:
@@ -166,6 +168,8 @@ class Room:
             relayed = self.awareness.apply(peer.id, peer.identity, msg.payload)
             if relayed is not None:
                 self._send_all(relayed, peer)
+                if self.fanout is not None:
+                    self.fanout.publish(self.key, KIND_AWARENESS, relayed)
         elif msg.type == p.MSG_QUERY_AWARENESS:
             snapshot = self.awareness.snapshot()
             if snapshot is not None:
@@ -238,48 +242,39 @@ class Room:
             self.hooks.run("before_broadcast", payload)
         for item in batch:
             self._send_all(item.message, item.sender)
-        self._schedule_text_write()
+        if self.fanout is not None:
+            for item in batch:
+                self.fanout.publish(self.key, KIND_UPDATE, item.message)
+        self.file.changed()
 
     async def drain(self) -> None:
         """Wait until every queued update is stored, applied and broadcast."""
         await self._idle.wait()
 
-    # -- working tree ---------------------------------------------------------
-
-    def _schedule_text_write(self) -> None:
-        if self._write_text is None:
-            return
-        self._text_dirty = True
-        if self._text_timer is not None:
-            self._text_timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._text_timer = loop.call_later(self._idle_write, self._start_text_write)
-
-    def _start_text_write(self) -> None:
-        self._text_timer = None
-        if self._text_task is None or self._text_task.done():
-            self._text_task = asyncio.get_running_loop().create_task(self.flush_text())
+    # -- working tree and other instances ------------------------------------
 
     async def flush_text(self) -> None:
         """Write the document to its working-tree file now, if it changed."""
-        if self._text_timer is not None:
-            self._text_timer.cancel()
-            self._text_timer = None
-        async with self._text_lock:  # wait for a write already under way
-            if not self._text_dirty or self._write_text is None:
-                return
-            self._text_dirty = False
-            try:
-                await self._write_text(self.key, str(self.text))
-            except Exception:
-                self._text_dirty = True
-                log.exception("writing %s to the working tree failed", self.key)
+        await self.file.flush()
 
     def mark_text_dirty(self) -> None:
-        self._text_dirty = True
+        self.file.mark_dirty()
 
     def abandon_text(self) -> None:
-        """Never write this document to its file again (the file is gone)."""
-        if self._text_timer is not None:
-            self._text_timer.cancel()
-        self._write_text = None
+        self.file.abandon()
+
+    def receive_remote(self, kind: bytes, frame: bytes) -> None:
+        """A message another instance stored or relayed for this document."""
+        try:
+            msg = p.parse(frame)
+            if kind == KIND_UPDATE and msg.type == p.MSG_SYNC:
+                self.doc.apply_update(msg.payload)
+                self.file.changed()
+            elif kind == KIND_AWARENESS and msg.type == p.MSG_AWARENESS:
+                self.awareness.apply_remote(msg.payload)
+            else:
+                return
+        except ValueError:
+            log.warning("ignoring a bad message from another instance")
+            return
+        self._send_all(frame, None)

@@ -5,12 +5,14 @@ REST writes and restores applied to open documents)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.auth.models import User
 from server.auth.service import AuthService
 from server.collab.awareness import Identity, colour_for
+from server.collab.fanout import RedisFanout
 from server.collab.manager import CollabConfig, RoomManager
 from server.collab.peer import PeerLimits
 from server.collab.protocol import CloseCode
@@ -64,7 +66,13 @@ def build_manager(settings: Settings, db: Database) -> RoomManager:
         compact_after=settings.collab_compact_after,
         peer_limits=limits,
     )
-    return RoomManager(CollabStore(db), WorkingTree(settings), config)
+    fanout = None
+    if settings.redis_url:
+        database = settings.resolved_database_url().encode()
+        fanout = RedisFanout(
+            settings.redis_url, hashlib.sha256(database).hexdigest()[:12]
+        )
+    return RoomManager(CollabStore(db), WorkingTree(settings), config, fanout=fanout)
 
 
 class CollabLiveDocuments:

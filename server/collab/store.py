@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pycrdt import merge_updates
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from server.auth.models import utcnow
 from server.collab.models import (
@@ -62,13 +63,11 @@ class CollabStore:
     def load(self, key: DocKey) -> Loaded:
         with self.db.session() as s:
             snap = s.get(CollabSnapshot, (key.project_id, key.path))
-            after = snap.upto_id if snap is not None else 0
             rows = s.scalars(
                 select(CollabUpdate.data)
                 .where(
                     CollabUpdate.project_id == key.project_id,
                     CollabUpdate.path == key.path,
-                    CollabUpdate.id > after,
                 )
                 .order_by(CollabUpdate.id)
             ).all()
@@ -81,16 +80,61 @@ class CollabStore:
 
     def wrote_file(self, key: DocKey, text_sha: str) -> None:
         """Remember the hash of what was last written to the file."""
+        where = (CollabFile.project_id == key.project_id, CollabFile.path == key.path)
         with self.db.session() as s:
-            row = s.get(CollabFile, (key.project_id, key.path))
-            if row is None:
-                s.add(
-                    CollabFile(
-                        project_id=key.project_id, path=key.path, text_sha=text_sha
+            done = s.execute(update(CollabFile).where(*where).values(text_sha=text_sha))
+            if getattr(done, "rowcount", 0) == 0:
+                try:
+                    with s.begin_nested():
+                        s.add(
+                            CollabFile(
+                                project_id=key.project_id,
+                                path=key.path,
+                                text_sha=text_sha,
+                            )
+                        )
+                except IntegrityError:  # another instance wrote it first
+                    s.execute(
+                        update(CollabFile).where(*where).values(text_sha=text_sha)
                     )
+
+    def adopt_file(
+        self, key: DocKey, update_: bytes | None, seen_sha: str | None, text_sha: str
+    ) -> bool:
+        """Store the edit that makes the document equal its file, once.
+
+        Succeeds only if the recorded file hash is still `seen_sha`, so when
+        several instances open the same document only one seeds or adopts it;
+        the others reload what that one stored.
+        """
+        where = (CollabFile.project_id == key.project_id, CollabFile.path == key.path)
+        with self.db.session() as s:
+            try:
+                with s.begin_nested():
+                    if seen_sha is None:
+                        s.add(
+                            CollabFile(
+                                project_id=key.project_id,
+                                path=key.path,
+                                text_sha=text_sha,
+                            )
+                        )
+                        s.flush()
+                    else:
+                        done = s.execute(
+                            update(CollabFile)
+                            .where(*where, CollabFile.text_sha == seen_sha)
+                            .values(text_sha=text_sha)
+                        )
+                        if getattr(done, "rowcount", 0) != 1:
+                            return False
+            except IntegrityError:
+                return False
+            if update_ is not None:
+                s.add(
+                    CollabUpdate(project_id=key.project_id, path=key.path, data=update_)
                 )
-            else:
-                row.text_sha = text_sha
+            return True
 
     def append(self, key: DocKey, updates: list[bytes], editors: Iterable[int]) -> None:
         """Store a batch of updates (and who made them) in one transaction.
@@ -151,8 +195,6 @@ class CollabStore:
     def pending_count(self, key: DocKey) -> int:
         """How many updates sit after the snapshot (what compaction would fold)."""
         with self.db.session() as s:
-            snap = s.get(CollabSnapshot, (key.project_id, key.path))
-            after = snap.upto_id if snap is not None else 0
             return (
                 s.scalar(
                     select(func.count())
@@ -160,23 +202,25 @@ class CollabStore:
                     .where(
                         CollabUpdate.project_id == key.project_id,
                         CollabUpdate.path == key.path,
-                        CollabUpdate.id > after,
                     )
                 )
                 or 0
             )
 
     def compact(self, key: DocKey) -> int:
-        """Fold every stored update into the snapshot; returns how many were folded."""
+        """Fold every stored update into the snapshot; returns how many were folded.
+
+        Exactly the rows read are deleted, and the snapshot is replaced only if
+        no other instance replaced it meanwhile (its `upto_id` is unchanged),
+        so concurrent compactions on a shared database lose nothing.
+        """
         with self.db.session() as s:
             snap = s.get(CollabSnapshot, (key.project_id, key.path))
-            after = snap.upto_id if snap is not None else 0
             rows = s.execute(
                 select(CollabUpdate.id, CollabUpdate.data)
                 .where(
                     CollabUpdate.project_id == key.project_id,
                     CollabUpdate.path == key.path,
-                    CollabUpdate.id > after,
                 )
                 .order_by(CollabUpdate.id)
             ).all()
@@ -194,16 +238,32 @@ class CollabStore:
                         upto_id=upto,
                     )
                 )
+                try:
+                    s.flush()
+                except IntegrityError:
+                    s.rollback()
+                    return 0
             else:
-                snap.data = merged
-                snap.upto_id = upto
-            s.execute(
-                delete(CollabUpdate).where(
-                    CollabUpdate.project_id == key.project_id,
-                    CollabUpdate.path == key.path,
-                    CollabUpdate.id <= upto,
+                replaced = s.execute(
+                    update(CollabSnapshot)
+                    .where(
+                        CollabSnapshot.project_id == key.project_id,
+                        CollabSnapshot.path == key.path,
+                        CollabSnapshot.upto_id == snap.upto_id,
+                    )
+                    .values(data=merged, upto_id=upto, updated_at=utcnow())
+                    .execution_options(synchronize_session=False)
                 )
-            )
+                if getattr(replaced, "rowcount", 0) != 1:
+                    s.rollback()
+                    return 0
+            ids = [r.id for r in rows]
+            for start in range(0, len(ids), 500):
+                s.execute(
+                    delete(CollabUpdate).where(
+                        CollabUpdate.id.in_(ids[start : start + 500])
+                    )
+                )
             log.debug("compacted %s: %d updates", key, len(rows))
             return len(rows)
 

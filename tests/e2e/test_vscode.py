@@ -497,6 +497,7 @@ def run(
                 "token": "e2e-secret-token",
                 "commitMessage": "e2e: commit from VS Code",
                 "diffText": "return 'v2'",
+                "inviteLink": "http://127.0.0.1:9/join/e2e-invite-token",
             },
         }  # fmt: skip
         write_json(tmp / "driver.json", config)
@@ -611,6 +612,30 @@ def test_history_opens_the_diff_editor_with_server_contents(run: Run) -> None:
     run.expect("history_diff")
     # The contents were read with the token from SecretStorage.
     assert "Bearer e2e-secret-token" in run.http_tokens
+
+
+def test_follow_participant_picks_from_the_session(run: Run) -> None:
+    run.expect("follow_participant")
+    call = {"command": "devsync.followParticipant", "args": ["alice"]}
+    assert call in run.fake_log
+
+
+def test_explain_selection_runs_the_servers_explain_action(run: Run) -> None:
+    assert "Explanation:" in run.expect("explain_selection")
+    [call] = [c for c in run.fake_log if c["command"] == "devsync.ai.explain"]
+    uri, selected = call["args"]
+    assert uri.endswith("/shared.py")
+    assert selected["start"] == {"line": 3, "character": 0}
+    assert selected["end"] == {"line": 3, "character": len("result = shared()")}
+
+
+def test_join_session_sends_the_invite_link(run: Run) -> None:
+    assert "DevSync: 2" in run.expect("join_session")
+    call = {
+        "command": "devsync.joinSession",
+        "args": ["http://127.0.0.1:9/join/e2e-invite-token"],
+    }
+    assert call in run.fake_log
 
 
 def test_leave_session_clears_remote_cursors(run: Run) -> None:

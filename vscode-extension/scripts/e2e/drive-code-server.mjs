@@ -263,6 +263,14 @@ async function fakeChecks(browser) {
     return text;
   });
 
+  await check(page, 'follow_participant', async () => {
+    await runCommand(page, 'DevSync: Follow participant');
+    const alice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Alice' });
+    await alice.first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget:visible', { state: 'hidden', timeout: 10_000 });
+  });
+
   await check(page, 'commit', async () => {
     await clearToasts(page);
     await runCommand(page, 'DevSync: Commit');
@@ -293,6 +301,19 @@ async function fakeChecks(browser) {
     return (await diff.first().innerText()).replace(/\s+/g, ' ').slice(0, 300);
   });
 
+  await check(page, 'explain_selection', async () => {
+    await clearToasts(page);
+    await runCommand(page, 'View: Close All Editors'); // the history diff had the focus
+    await openFile(page, fake.file);
+    await page.locator('.editor-instance .view-lines span', { hasText: 'result' }).first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await runCommand(page, 'DevSync: Explain selection (AI)');
+    const text = await toast(page, /Explanation:/);
+    await shot(page, 'fake-explain');
+    return text;
+  });
+
   await check(page, 'leave_session', async () => {
     await runCommand(page, 'DevSync: Leave session');
     await page.waitForFunction(
@@ -309,6 +330,16 @@ async function fakeChecks(browser) {
     );
     await shot(page, 'fake-left');
     if (labels !== 0) throw new Error(`${labels} Alice labels still drawn`);
+  });
+
+  await check(page, 'join_session', async () => {
+    await runCommand(page, 'DevSync: Join session');
+    await page.waitForSelector('.quick-input-widget:visible input', { timeout: 10_000 });
+    await page.keyboard.type(fake.inviteLink);
+    await page.keyboard.press('Enter');
+    const item = page.locator('.statusbar-item', { hasText: 'DevSync: 2' });
+    await item.first().waitFor({ timeout: 10_000 });
+    return (await item.first().innerText()).trim();
   });
   await page?.context().close();
 }

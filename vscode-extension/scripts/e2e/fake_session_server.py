@@ -69,6 +69,28 @@ def did_open(ls: LanguageServer, params: t.DidOpenTextDocumentParams) -> None:
     )
 
 
+@server.feature(t.TEXT_DOCUMENT_CODE_ACTION)
+def code_action(ls: LanguageServer, params: t.CodeActionParams) -> list[t.CodeAction]:
+    """The AI feature's "Explain" action, as a command on the selected range."""
+    r = params.range
+    where = {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+    explain = t.Command(
+        title="Explain", command="devsync.ai.explain", arguments=[params.text_document.uri, where]
+    )
+    return [t.CodeAction(title="Explain this code", command=explain)]
+
+
+@server.command("devsync.ai.explain")
+def explain(ls: LanguageServer, *args: Any) -> None:
+    record("devsync.ai.explain", args)
+    ls.window_show_message(
+        t.ShowMessageParams(t.MessageType.Info, "Explanation: shared() returns 1.")
+    )
+
+
 @server.command("devsync.signIn")
 def sign_in(ls: LanguageServer, *args: Any) -> dict[str, Any]:
     record("devsync.signIn", args)

@@ -638,6 +638,12 @@ def test_join_session_sends_the_invite_link(run: Run) -> None:
     assert call in run.fake_log
 
 
+def test_ghost_text_of_a_server_inline_completion_is_shown(run: Run) -> None:
+    # The same check as test_inline_ghost_text_from_fake_ai, against the
+    # stand-in: proves the extension and the driver's ghost-text detection.
+    assert GHOST_TEXT in run.expect("fake_inline_ghost_text")
+
+
 def test_leave_session_clears_remote_cursors(run: Run) -> None:
     run.expect("leave_session")
     assert any(c["command"] == "devsync.leaveSession" for c in run.fake_log)

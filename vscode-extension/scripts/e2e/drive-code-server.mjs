@@ -100,6 +100,18 @@ async function signIn(page, token) {
   return toast(page, /signed in to/);
 }
 
+/** Start a function body and wait for the inline completion's ghost text. */
+async function ghostText(page, expected, screenshot) {
+  await page.keyboard.type('def answer():\n');
+  const ghost = page.locator('.editor-instance .monaco-editor .ghost-text-decoration, .editor-instance .ghost-text');
+  await ghost.first().waitFor({ timeout: 30_000 });
+  const text = (await ghost.allInnerTexts()).join('').replace(/\u00a0/g, ' ');
+  await shot(page, screenshot);
+  if (!text.includes(expected)) throw new Error(`ghost text "${text}", expected "${expected}"`);
+  await page.keyboard.press('Escape');
+  return text;
+}
+
 /** A decoration whose injected ::after text contains `label`, with its colours. */
 async function waitForCursorLabel(page, label, timeout) {
   const handle = await page.waitForFunction(
@@ -171,17 +183,8 @@ async function realChecks(browser) {
 
   if (real.ghostText) {
     await check(page, 'inline_ghost_text', async () => {
-      // Undo `os.` (one word), then start a function body for the fake model to finish.
-      // Remove the `os.pat` line, then start a function body for the fake model.
-      await page.keyboard.press('Control+Shift+K');
-      await page.keyboard.type('def answer():\n');
-      const ghost = page.locator('.editor-instance .monaco-editor .ghost-text-decoration, .ghost-text');
-      await ghost.first().waitFor({ timeout: 30_000 });
-      const text = (await ghost.allInnerTexts()).join('').replace(/\u00a0/g, ' ');
-      await shot(page, 'real-ghost-text');
-      if (!text.includes(real.ghostText)) throw new Error(`ghost text "${text}", expected "${real.ghostText}"`);
-      await page.keyboard.press('Escape');
-      return text;
+      await page.keyboard.press('Control+Shift+K'); // drop the `os.pat` line
+      return ghostText(page, real.ghostText, 'real-ghost-text');
     });
   }
 
@@ -312,6 +315,12 @@ async function fakeChecks(browser) {
     const text = await toast(page, /Explanation:/);
     await shot(page, 'fake-explain');
     return text;
+  });
+
+  await check(page, 'fake_inline_ghost_text', async () => {
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    return ghostText(page, 'return 42', 'fake-ghost-text');
   });
 
   await check(page, 'leave_session', async () => {

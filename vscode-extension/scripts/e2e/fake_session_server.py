@@ -83,6 +83,16 @@ def code_action(ls: LanguageServer, params: t.CodeActionParams) -> list[t.CodeAc
     return [t.CodeAction(title="Explain this code", command=explain)]
 
 
+@server.feature(t.TEXT_DOCUMENT_INLINE_COMPLETION, t.InlineCompletionOptions())
+def inline(ls: LanguageServer, params: t.InlineCompletionParams) -> t.InlineCompletionList:
+    """Ghost text on an empty indented line, as the AI feature would offer."""
+    doc = ls.workspace.get_text_document(params.text_document.uri)
+    line = doc.lines[params.position.line] if params.position.line < len(doc.lines) else ""
+    if line.strip():
+        return t.InlineCompletionList(items=[])
+    return t.InlineCompletionList(items=[t.InlineCompletionItem(insert_text="return 42")])
+
+
 @server.command("devsync.ai.explain")
 def explain(ls: LanguageServer, *args: Any) -> None:
     record("devsync.ai.explain", args)

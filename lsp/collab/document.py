@@ -40,7 +40,8 @@ class LspEditor:
             )
         else:
             edit = types.WorkspaceEdit(changes={self.uri: list(edits)})
-        params = types.ApplyWorkspaceEditParams(edit=edit, label="DevSync")
+        # No label: Neovim 0.7 prints it on every edit.
+        params = types.ApplyWorkspaceEditParams(edit=edit)
         result = await self.server.workspace_apply_edit_async(params)
         return bool(result.applied)
 

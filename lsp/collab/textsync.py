@@ -48,6 +48,7 @@ class Inflight:
     serial: int
     changes: list[Change]  # relative to the mirror, ascending, disjoint
     expect: str
+    edits: list[types.TextEdit] = field(default_factory=list)
     retries: int = 0
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
@@ -167,13 +168,14 @@ class TextSync:
             return
         self._serial += 1
         expect = apply_all(self.mirror, changes)
-        flight = self.inflight = Inflight(self._serial, changes, expect)
         index = self.index
         edits = [types.TextEdit(index.range(c.start, c.end), c.text) for c in changes]
+        flight = self.inflight = Inflight(self._serial, changes, expect, edits)
         if self._retries >= MAX_RETRIES:
             version = None  # stop fighting a version check we cannot win
         elif version is None:
             version = self.version
+        log.info("edit %s at version %s: %s", flight.serial, version, changes)
         task = asyncio.ensure_future(self._await(flight, edits, version))
         task.add_done_callback(_log_failure)
 
@@ -196,7 +198,7 @@ class TextSync:
     def _trust(self, flight: Inflight) -> None:
         """No didChange followed an applied edit: believe the editor."""
         if self.inflight is flight:
-            log.info("edit %s trusted without a didChange", flight.serial)
+            log.warning("edit %s trusted without a didChange", flight.serial)
             self.inflight, self.mirror, self.version = None, flight.expect, None
             self._pump()
 
@@ -239,31 +241,40 @@ class TextSync:
             if flight.timer is not None:
                 flight.timer.cancel()
             self.inflight = None
-            echo = self._echo(flight, texts)
+            echo = self._echo(flight, steps, texts)
             if echo is None:
-                owed = self._dropped(flight, steps)
+                log.info("edit %s dropped at version %s", flight.serial, version)
+                owed, _ = self._rebase(flight, steps)
                 self.mirror, self.version = new_text, version
                 self._send_edit(owed)
             else:
-                at, fixups = echo
+                before, at, landed = echo
                 self._retries = 0
-                self.mirror = flight.expect
-                self._to_y(fixups + steps[at:])
+                if before:  # typed before our edit landed (Neovim's check missed it)
+                    log.info("edit %s landed after %d steps", flight.serial, before)
+                    _, self.mirror = self._rebase(flight, steps[:before])
+                else:
+                    self.mirror = flight.expect
+                self._to_y(diff(self.mirror, landed) + steps[at:])
         self.mirror, self.version = new_text, version
         self._pump()
 
     def _echo(
-        self, flight: Inflight, texts: list[str]
-    ) -> tuple[int, list[Change]] | None:
-        """Where the editor's replay of ``flight`` ends, with the changes that
-        turn ``expect`` into the editor's version of it; None if it was dropped."""
-        for at, text in enumerate(texts, 1):
-            if len(text) == len(flight.expect) and text == flight.expect:
-                return at, []
+        self, flight: Inflight, steps: list[Change], texts: list[str]
+    ) -> tuple[int, int, str] | None:
+        """Where the editor's replay of ``flight`` is: the number of the user's
+        steps before it, the number of steps up to its end and the text there;
+        None if the editor dropped it. Editors may change line endings."""
         want = _norm(flight.expect)
         for at, text in enumerate(texts, 1):
-            if _norm(text) == want:  # applied, with the editor's own line endings
-                return at, diff(flight.expect, text)
+            if text == flight.expect or _norm(text) == want:
+                return 0, at, text
+        for before in range(1, len(steps)):
+            landed = _apply_edits(texts[before - 1], flight.edits)
+            want = _norm(landed)
+            for at in range(before + 1, len(texts) + 1):
+                if texts[at - 1] == landed or _norm(texts[at - 1]) == want:
+                    return before, at, texts[at - 1]
         return None
 
     def _to_y(self, steps: list[Change]) -> None:
@@ -281,8 +292,12 @@ class TextSync:
         if self.on_local is not None and steps:
             self.on_local(steps[-1].start + len(steps[-1].text))
 
-    def _dropped(self, flight: Inflight, steps: list[Change]) -> list[Change]:
-        """The editor never applied ``flight``: rebase it over the user's steps."""
+    def _rebase(
+        self, flight: Inflight, steps: list[Change]
+    ) -> tuple[list[Change], str]:
+        """Make the user's ``steps`` (on the mirror, without ``flight``) in the
+        Y.Text, which has ``flight``; return what the editor still lacks, and
+        the Y.Text's text."""
         owed, y_text = flight.changes, flight.expect
         with self.doc.transaction(origin=LOCAL):
             for step in steps:
@@ -300,7 +315,17 @@ class TextSync:
             editor_text = step.apply(editor_text)
         if apply_all(editor_text, owed) != y_text:
             owed = diff(editor_text, y_text)  # overlapping edits: be exact
-        return owed
+        return owed, y_text
+
+
+def _apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` after LSP ``edits`` made at their positions, as an editor would."""
+    index = TextIndex(text)
+    spans = [
+        (index.offset(e.range.start), index.offset(e.range.end), e.new_text)
+        for e in edits
+    ]
+    return apply_all(text, [Change(s, max(s, e), t) for s, e, t in spans])
 
 
 def _log_failure(task: asyncio.Future[None]) -> None:

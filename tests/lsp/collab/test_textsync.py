@@ -16,7 +16,7 @@ from tests.lsp.collab.fake_editor import FakeEditor
 class Pair:
     """An editor with its session peer, and one remote pycrdt peer."""
 
-    def __init__(self, text: str, *, neovim: bool = True) -> None:
+    def __init__(self, text: str, *, neovim: bool = True, lax: bool = False) -> None:
         self.remote = Doc()
         self.rtext = self.remote.get("content", type=Text)
         self.rtext += text
@@ -26,7 +26,7 @@ class Pair:
         self.to_remote: list[bytes] = []
         self.to_local: list[bytes] = []
         self.remote.observe(lambda e: self.to_local.append(e.update))
-        self.editor = FakeEditor(text, neovim=neovim)
+        self.editor = FakeEditor(text, neovim=neovim, lax=lax)
         self.sync = TextSync(
             self.doc, self.ytext, text, 1, self.editor, self.to_remote.append
         )
@@ -104,6 +104,15 @@ async def test_vscode_rejection_is_retried() -> None:
     pair.assert_converged()
 
 
+async def test_edit_landing_after_unreported_typing_is_not_doubled() -> None:
+    pair = Pair("abc\ndef\n", lax=True)
+    pair.remote_insert(5, "R")  # sent against version 1...
+    pair.editor.type(0, "L")  # ...but typing came first and Neovim applies it
+    await pair.settle()
+    assert pair.editor.text.count("R") == pair.editor.text.count("L") == 1
+    pair.assert_converged()
+
+
 async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
     pair = Pair("a\nb\n")
     pair.remote_insert(2, "x\r\n")
@@ -112,14 +121,16 @@ async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
     pair.assert_converged()
 
 
-@pytest.mark.parametrize("neovim", [True, False])
+@pytest.mark.parametrize(
+    ("neovim", "lax"), [(True, False), (True, True), (False, False)]
+)
 @pytest.mark.parametrize("seed", range(12))
 async def test_random_interleavings_lose_and_double_nothing(
-    seed: int, neovim: bool
+    seed: int, neovim: bool, lax: bool
 ) -> None:
     rng = random.Random(seed)
     base = "0123456789\nabcdefghij\n"
-    pair = Pair(base, neovim=neovim)
+    pair = Pair(base, neovim=neovim, lax=lax)
     tokens: list[str] = []
     for step in range(60):
         token = f"<{'L' if step % 2 else 'R'}{step}>"

@@ -8,8 +8,6 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from pycrdt import get_state
-
 from bench.collab.servers import Running
 from server.collab import protocol as p
 from server.collab.client import YClient
@@ -23,11 +21,27 @@ class Latency:
     missing: int
 
 
-def _key(frame: bytes) -> bytes | None:
-    msg = p.parse(frame)
-    if msg.type != p.MSG_SYNC or msg.sync_type == p.SYNC_STEP1:
-        return None
-    return get_state(msg.payload)
+def _writer_clock(reader: YClient, client_id: int) -> int:
+    """The writer's clock in the reader's document (the frame is applied already)."""
+    vector = reader.doc.get_state()
+    count, pos = _varint(vector, 0)
+    for _ in range(count):
+        client, pos = _varint(vector, pos)
+        clock, pos = _varint(vector, pos)
+        if client == client_id:
+            return clock
+    return -1
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
 
 
 async def _connect_all(clients: list[YClient]) -> None:
@@ -51,41 +65,55 @@ async def _send_insert(client: YClient, value: str) -> bytes:
 
 async def latency(server: Running, n: int, edits: int, interval: float) -> Latency:
     """One writer makes `edits` one-character edits every `interval` seconds;
-    latency is measured per (edit, receiver)."""
-    sent: dict[bytes, float] = {}
+    latency is measured per (edit, receiver).
+
+    An edit counts as received when a frame's state vector covers its clock,
+    so a server that merges queued updates into one frame is measured fairly.
+    """
+    writer = YClient(server.url(f"latency-{n}.txt"))
+    sent: list[tuple[int, float]] = []  # (writer's clock after the edit, sent at)
     samples: list[float] = []
 
-    def received(frame: bytes, at: float) -> None:
-        key = _key(frame)
-        started = sent.get(key) if key is not None else None
-        if started is not None:
-            samples.append(at - started)
+    def receiver(reader: YClient) -> YClient:
+        next_edit = 0
 
-    room = f"latency-{n}.txt"
-    writer = YClient(server.url(room))
-    readers = [YClient(server.url(room), on_frame=received) for _ in range(n - 1)]
+        def received(_frame: bytes, at: float) -> None:
+            nonlocal next_edit
+            clock = _writer_clock(reader, writer.doc.client_id)
+            while next_edit < len(sent) and sent[next_edit][0] <= clock:
+                samples.append(at - sent[next_edit][1])
+                next_edit += 1
+
+        reader.on_frame = received
+        return reader
+
+    readers = [receiver(YClient(server.url(f"latency-{n}.txt"))) for _ in range(n - 1)]
     await _connect_all([writer, *readers])
     for _ in range(20):  # warm-up, not measured
         await _send_insert(writer, "w")
         await asyncio.sleep(interval)
     await readers[-1].until(lambda: len(readers[-1].text) >= 20)
     await asyncio.sleep(0.5)
+    samples.clear()
+    warm = _writer_clock(writer, writer.doc.client_id)
+    sent.append((warm, float("inf")))  # anything up to here is warm-up
+    samples_offset = n - 1
     loop = asyncio.get_running_loop()
     start = loop.time()
     for i in range(edits):
         before = writer.doc.get_state()
         writer.text.insert(len(writer.text), "a")
         update = writer.doc.get_update(before)
-        sent[get_state(update)] = time.perf_counter()
+        sent.append((warm + i + 1, time.perf_counter()))
         await writer.send_raw(p.update_message(update))
         delay = start + (i + 1) * interval - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-    expected = edits * (n - 1)
+    expected = edits * (n - 1) + samples_offset
     with contextlib.suppress(TimeoutError):
         await readers[-1].until(lambda: len(samples) >= expected, within=15)
     await _close_all([writer, *readers])
-    ms = sorted(s * 1000 for s in samples)
+    ms = sorted(x * 1000 for x in samples if x >= 0)
     q = statistics.quantiles(ms, n=100, method="inclusive")
     return Latency(n, q[49], q[98], expected - len(samples))
 

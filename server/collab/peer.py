@@ -15,13 +15,23 @@ import logging
 from collections import deque
 from dataclasses import dataclass
 
+from pycrdt import merge_updates
+
 from server.collab.awareness import Identity
 from server.collab.limits import TokenBucket
-from server.collab.protocol import CloseCode
+from server.collab.protocol import (
+    MSG_SYNC,
+    SYNC_UPDATE,
+    CloseCode,
+    parse,
+    update_message,
+)
 from server.collab.transport import Transport, TransportClosed
 
 log = logging.getLogger(__name__)
 _ids = itertools.count(1)
+_UPDATE_PREFIX = bytes([MSG_SYNC, SYNC_UPDATE])
+MAX_MERGED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +105,40 @@ class Peer:
                 await self._wakeup.wait()
                 self._wakeup.clear()
                 while self._queue and self.close_code is None:
-                    message = self._queue.popleft()
-                    self._queued_bytes -= len(message)
-                    await self.transport.send(message)
+                    await self.transport.send(self._next_frame())
         except TransportClosed:
             self.close_code = self.close_code or CloseCode.GOING_AWAY
         finally:
             if self.close_code is not None and self.close_code != CloseCode.GOING_AWAY:
                 await self.transport.close(self.close_code, self.close_reason)
             self.closed.set()
+
+    def _next_frame(self) -> bytes:
+        """The next frame to send: queued document updates that follow each
+        other go out merged into one, so a client that fell behind catches up
+        with one frame instead of hundreds (fewer syscalls when it matters)."""
+        message = self._queue.popleft()
+        self._queued_bytes -= len(message)
+        if not message.startswith(_UPDATE_PREFIX):
+            return message
+        run = [message]
+        while self._queue and self._queue[0].startswith(_UPDATE_PREFIX):
+            if len(run) >= MAX_MERGED:
+                break
+            following = self._queue.popleft()
+            self._queued_bytes -= len(following)
+            run.append(following)
+        if len(run) == 1:
+            return message
+        try:
+            merged = merge_updates(*(parse(m).payload for m in run))
+        except ValueError:  # never expected: every update was decoded before
+            log.exception("merging updates for %r failed", self)
+            for later in reversed(run[1:]):
+                self._queue.appendleft(later)
+                self._queued_bytes += len(later)
+            return message
+        return update_message(merged)
 
     async def stop(self) -> None:
         """Stop the sender task (the transport is closed if the peer was kicked)."""

@@ -1,0 +1,167 @@
+"""Per-edit cost of the language server's session peer on a 100,000-character file.
+
+    .venv/bin/python -m bench.collab.edit_cost [--chars 100000] [--history 20000]
+
+Builds a document with a realistic edit history (bursts of typing and
+deletions at many places, by three peers), then times, through ``TextSync``:
+
+- remote -> editor: a peer's update applied to the Y.Text and turned into the
+  ``workspace/applyEdit`` text edits (everything but the JSON-RPC write);
+- local -> Y.Text: one ``didChange`` content change mapped from UTF-16
+  positions and made in the Y.Text, producing the update for the room.
+
+Both must stay well under 1 ms. pycrdt's cost grows with fragmentation, so
+the history matters; ``--history 0`` shows the fresh-document cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import time
+from typing import Any
+
+from lsprotocol import types
+from pycrdt import Doc, Text
+
+from lsp.collab.positions import TextIndex
+from lsp.collab.textsync import TextSync
+
+WORDS = ["def ", "return ", "self", ".value", " = ", "(x)", ":\n    ", "# note\n"]
+WIDE = ["é", "😀", "ß", "中文"]
+
+
+class Editor:
+    """Applies nothing: the benchmark confirms each edit with its echo."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[types.TextEdit], int | None]] = []
+
+    async def apply(self, edits: list[types.TextEdit], version: int | None) -> bool:
+        self.calls.append((edits, version))
+        return True
+
+
+def make_source(chars: int, wide: bool, rng: random.Random) -> str:
+    parts: list[str] = []
+    size = 0
+    while size < chars:
+        piece = rng.choice(WORDS)
+        if wide and rng.random() < 0.02:
+            piece += rng.choice(WIDE)
+        parts.append(piece)
+        size += len(piece)
+    return "".join(parts)[:chars]
+
+
+def build_history(doc: Doc[Any], edits: int, rng: random.Random) -> None:
+    """``edits`` keystrokes by three peers: bursts at random places, one
+    transaction per keystroke, some deletions; every burst reaches ``doc``."""
+    current = str(doc.get("content", type=Text))
+    peers: list[Doc[Any]] = [Doc() for _ in range(3)]
+    for peer in peers:
+        peer.apply_update(doc.get_update())
+    done = 0
+    while done < edits:
+        peer = rng.choice(peers)
+        ptext = peer.get("content", type=Text)
+        before = peer.get_state()
+        at = rng.randrange(len(current))
+        if rng.random() < 0.2:  # delete a few characters
+            end = min(len(current), at + rng.randrange(1, 6))
+            start_b = len(current[:at].encode())
+            del ptext[start_b : start_b + len(current[at:end].encode())]
+            current = current[:at] + current[end:]
+            done += 1
+        else:  # type a burst, one keystroke at a time
+            burst = rng.randrange(1, 20)
+            at_b = len(current[:at].encode())
+            for i in range(burst):
+                ptext.insert(at_b + i, "x")
+            current = current[:at] + "x" * burst + current[at:]
+            done += burst
+        update = peer.get_update(before)
+        for other in [doc, *peers]:
+            if other is not peer:
+                other.apply_update(update)
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1e6  # noqa: E731
+    return (
+        f"median {statistics.median(ordered) * 1e6:7.1f} us  "
+        f"p95 {p(0.95):7.1f} us  p99 {p(0.99):7.1f} us  max {ordered[-1] * 1e6:7.1f} us"
+    )
+
+
+async def run(chars: int, history: int, wide: bool, samples: int) -> dict[str, str]:
+    rng = random.Random(7)
+    doc: Doc[Any] = Doc()
+    text = doc.get("content", type=Text)
+    text += make_source(chars, wide, rng)
+    build_history(doc, history, rng)
+    remote: Doc[Any] = Doc()
+    remote.apply_update(doc.get_update())
+    rtext = remote.get("content", type=Text)
+    editor, sent = Editor(), []
+    source = str(text)
+    sync = TextSync(doc, text, source, 1, editor, sent.append)
+    sync.start(source)
+    version, remote_cost, local_cost = 1, [], []
+    for i in range(samples):
+        # remote -> editor
+        before = remote.get_state()
+        at = rng.randrange(len(sync.mirror))
+        rtext.insert(len(sync.mirror[:at].encode()), "y")
+        update = remote.get_update(before)
+        start = time.perf_counter()
+        sync.remote_update(update)
+        remote_cost.append(time.perf_counter() - start)
+        await asyncio.sleep(0)
+        edits, _ = editor.calls[-1]
+        assert sync.inflight is not None
+        expect = sync.inflight.expect
+        version += 1
+        change = types.TextDocumentContentChangePartial(
+            edits[0].range, edits[0].new_text
+        )
+        sync.local_change([change], expect, version)  # the echo
+        # local -> Y.Text
+        index = TextIndex(sync.mirror)
+        offset = rng.randrange(len(sync.mirror))
+        position = index.position(offset)
+        change = types.TextDocumentContentChangePartial(
+            types.Range(position, position), "z"
+        )
+        new_text = sync.mirror[:offset] + "z" + sync.mirror[offset:]
+        version += 1
+        start = time.perf_counter()
+        sync.local_change([change], new_text, version)
+        local_cost.append(time.perf_counter() - start)
+        remote.apply_update(sent[-1])
+    assert str(rtext) == str(text) == sync.mirror, "diverged"
+    return {
+        "remote -> editor": percentiles(remote_cost),
+        "local -> Y.Text": percentiles(local_cost),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=100_000)
+    parser.add_argument("--history", type=int, default=20_000)
+    parser.add_argument("--samples", type=int, default=500)
+    args = parser.parse_args()
+    for wide in (False, True):
+        label = "with non-ASCII" if wide else "ASCII"
+        result = asyncio.run(run(args.chars, args.history, wide, args.samples))
+        print(f"{args.chars} chars, {args.history} keystrokes of history, {label}:")
+        for name, line in result.items():
+            print(f"  {name:18s} {line}")
+
+
+if __name__ == "__main__":
+    main()

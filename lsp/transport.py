@@ -143,6 +143,7 @@ async def serve(
             loading = loop.run_in_executor(None, _load)
     server = (await loading)()
     from lsp.rpc import dispatch  # loaded with the server by now
+
     attach(server)
     server.rpc.suppress_ids.update(answered)
     stopped = asyncio.Event()

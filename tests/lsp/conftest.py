@@ -1,58 +1,47 @@
-"""Fixtures: a DevSync server over stdio, driven as Neovim and as VS Code."""
+"""Shared helpers for the language-server tests: the sample project, positions."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Path(__file__).parent / "project"
-EDITORS = ["neovim", "visual-studio-code"]
 
 
 def server_env() -> dict[str, str]:
     """The test environment, with the repository importable."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get("PYTHONPATH")])
+    )
     return env
 
 
-SERVER = ClientServerConfig(
-    server_command=[sys.executable, "-m", "lsp"], server_env=server_env()
-)
+SERVER_COMMAND = [sys.executable, "-m", "lsp"]
 
 
-@pytest_lsp.fixture(config=SERVER, params=EDITORS)
-async def client(
-    request: pytest.FixtureRequest, lsp_client: LanguageClient
-) -> AsyncIterator[None]:
-    """An initialized session, once per editor's client capabilities."""
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=PROJECT.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(PROJECT.as_uri(), "project")],
-        )
-    )
-    yield
-    await lsp_client.shutdown_session()
+_counter = iter(range(1, 1_000_000))
 
 
 def open_doc(
-    client: LanguageClient, text: str, name: str = "scratch.py", version: int = 1
+    client: LanguageClient, text: str, name: str | None = None, version: int = 1
 ) -> str:
-    """Open ``text`` as an (unsaved) document in the project; return its URI."""
-    uri = (PROJECT / name).as_uri()
+    """Open ``text`` as an (unsaved) document in the project; return its URI.
+
+    Each call gets a fresh file name unless ``name`` is given, so tests that
+    share one server do not see each other's documents.
+    """
+    uri = (PROJECT / (name or f"scratch_{next(_counter)}.py")).as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)
+            types.TextDocumentItem(
+                uri=uri, language_id="python", version=version, text=text
+            )
         )
     )
     return uri
@@ -64,3 +53,20 @@ def pos(text: str, marker: str, offset: int = 0) -> types.Position:
     line = text.count("\n", 0, index)
     column = index - (text.rfind("\n", 0, index) + 1)
     return types.Position(line=line, character=column)
+
+
+def doc_id(uri: str) -> types.TextDocumentIdentifier:
+    """Shorthand for a TextDocumentIdentifier."""
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    """Replace the whole document (a full-text change)."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=uri, version=version
+            ),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )

@@ -6,6 +6,9 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import open_doc, pos
+from tests.lsp.e2e.conftest import SESSION_LOOP
+
+pytestmark = SESSION_LOOP
 
 SOURCE = "from pkg.shapes import Circle\n\nc = Circle(1.0)\nc.\n"
 
@@ -20,7 +23,8 @@ async def test_attribute_completion(client: LanguageClient) -> None:
     )
     assert isinstance(result, types.CompletionList)
     labels = [item.label for item in result.items]
-    assert "area" in labels and "scaled" in labels
+    assert "area" in labels
+    assert "scaled" in labels
     item = next(i for i in result.items if i.label == "area")
     assert item.kind == types.CompletionItemKind.Function
 

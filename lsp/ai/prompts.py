@@ -39,7 +39,7 @@ def inline_request(config: AIConfig, ctx: PromptContext) -> ModelRequest:
     if route == "ollama_fim":
         if template is not None and config.template != "auto":
             prompt = template.render(header + ctx.prefix, ctx.suffix)
-            extra = {"raw": True}
+            extra: dict[str, object] = {"raw": True}
         else:
             # Ollama fills the middle with the model's own template; litellm's
             # ollama route would bury these in "options", so extra_body.

@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -153,11 +153,7 @@ class Provider:
         return kwargs
 
     async def _call(self, request: ModelRequest, stream: bool) -> Any:
-        litellm = _litellm
-        if litellm is None:
-            litellm = await asyncio.get_running_loop().run_in_executor(
-                None, load_litellm
-            )
+        litellm = _litellm or load_litellm()
         kwargs = self._kwargs(request, stream)
         if request.kind == "text":
             return await litellm.atext_completion(**kwargs)
@@ -170,6 +166,8 @@ class Provider:
         what closes the HTTP connection (the cancellation unwinds through
         litellm's, the SDK's and httpx's streams, each closing its response)."""
         try:
+            if _litellm is None:  # the import is not the model's time
+                await asyncio.get_running_loop().run_in_executor(None, load_litellm)
             async with asyncio.timeout(self.config.timeout):
                 response = await self._call(request, self.config.stream)
                 if not self.config.stream:
@@ -185,7 +183,7 @@ class Provider:
         except Exception as exc:
             queue.put_nowait(_classify(exc, self.config.api_key()))
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ModelRequest) -> AsyncGenerator[str, None]:
         """Text pieces of the answer. Use with ``contextlib.aclosing`` (or
         cancel the caller) to stop early; either closes the upstream stream."""
         queue: asyncio.Queue[str | BaseException | None] = asyncio.Queue()
@@ -211,3 +209,9 @@ class Provider:
             async for piece in pieces:
                 parts.append(piece)
         return "".join(parts)
+
+    async def aclose(self) -> None:
+        """Close pooled connections this provider opened."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()

@@ -61,6 +61,7 @@ class FakeProvider:
     _thread: threading.Thread | None = None
     _server: asyncio.Server | None = None
     _in_flight: int = 0
+    _writers: set[asyncio.StreamWriter] = field(default_factory=set)
     max_in_flight: int = 0
 
     # -- lifecycle -----------------------------------------------------------
@@ -94,9 +95,16 @@ class FakeProvider:
 
         async def shutdown() -> None:
             server.close()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for writer in list(self._writers):
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await writer.wait_closed()
+            await server.wait_closed()
+            await asyncio.sleep(0.01)  # let transports finish closing
 
         asyncio.run_coroutine_threadsafe(shutdown(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)
@@ -119,6 +127,10 @@ class FakeProvider:
         """OpenAI-compatible base URL."""
         return f"{self.url}/v1"
 
+    def generations(self) -> list[Recorded]:
+        """The requests that asked for text (not Ollama's ``/api/show``)."""
+        return [r for r in self.requests if r.path != "/api/show"]
+
     def reset(self) -> None:
         self.requests.clear()
         self.max_in_flight = 0
@@ -130,10 +142,10 @@ class FakeProvider:
             time.sleep(0.002)
         return self.requests
 
-    async def arrived(self, count: int, timeout: float = 5.0) -> list[Recorded]:
+    async def arrived(self, count: int, within: float = 5.0) -> list[Recorded]:
         """Like ``wait_for``, without blocking the caller's event loop."""
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < count and time.monotonic() < deadline:
+        deadline = time.monotonic() + within
+        while len(self.requests) < count and time.monotonic() < deadline:  # noqa: ASYNC110 - another thread appends
             await asyncio.sleep(0.001)
         return self.requests
 
@@ -142,14 +154,17 @@ class FakeProvider:
     async def _handle(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        self._writers.add(writer)
         try:
             while await self._one_request(reader, writer):
                 pass
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass  # client went away, or the fake is shutting down
         finally:
+            self._writers.discard(writer)
+            writer.close()
             with contextlib.suppress(Exception):
-                writer.close()
+                await writer.wait_closed()
 
     async def _one_request(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -201,6 +216,10 @@ class FakeProvider:
             return False
         if self.status != 200:
             await self._send(writer, self.status, "application/json", self.error_body)
+            return True
+        if rec.path == "/api/show":  # litellm asks Ollama about the model
+            show = {"template": "", "parameters": "", "details": {}, "model_info": {}}
+            await self._send(writer, 200, "application/json", json.dumps(show))
             return True
         text = self.responder(rec) if self.responder else self.text
         stream = bool(rec.body.get("stream"))

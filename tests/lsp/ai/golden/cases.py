@@ -32,7 +32,7 @@ def check(case: Case) -> None:
     assert got == case.expected
     if got is None:
         return
-    prefix, suffix = case.document.split(CURSOR)
+    suffix = case.document.split(CURSOR)[1]
     assert got.strip(), "never a whitespace-only suggestion"
     assert "```" not in got, "no markdown fence"
     assert not any(tok in got for tok in LEAK_TOKENS), "no leaked FIM token"

@@ -12,13 +12,14 @@ user's typing and sent again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lsprotocol import types
-from pycrdt import Doc, Subscription, Text, TransactionEvent, merge_updates
+from pycrdt import Doc, Text, TransactionEvent, merge_updates
 
 from lsp.collab.positions import Change, TextIndex, apply_all, diff
 from lsp.collab.rebase import rebase, through
@@ -31,6 +32,7 @@ CONFIRM_SECONDS = 2.0  # an "applied" edit with no didChange after this is trust
 RETRY_SECONDS = 0.2
 MAX_RETRIES = 5
 EMPTY = b"\x00\x00"
+MAX_HINTS = 6
 
 
 class Editor(Protocol):
@@ -77,14 +79,11 @@ class TextSync:
         self.closed = False
         self.on_local: Callable[[int], None] | None = None  # caret after an edit
         self._index: TextIndex | None = None
+        self._hints: list[tuple[int, int]] = []  # (line, start) near the action
         self._buffer: list[bytes] = []
         self._collect: list[Change] | None = None
         self._serial = 0
         self._retries = 0
-        self._subs: list[Subscription] = [
-            text.observe(self._on_text),
-            doc.observe(self._on_transaction),
-        ]
 
     # ---- setup and teardown --------------------------------------------
     def start(self, room_text: str) -> None:
@@ -103,18 +102,47 @@ class TextSync:
         self.closed = True
         if self.inflight is not None and self.inflight.timer is not None:
             self.inflight.timer.cancel()
-        if self._subs:
-            text_sub, doc_sub = self._subs
-            self.text.unobserve(text_sub)
-            self.doc.unobserve(doc_sub)
-            self._subs.clear()
+
+    @contextlib.contextmanager
+    def _local(self) -> Iterator[None]:
+        """A transaction of ours whose update goes to the room. The doc and
+        the text are observed only around transactions (ours, and remote
+        updates): pycrdt computes every event's fields, which costs on large,
+        heavily edited documents."""
+        sub = self.doc.observe(self._on_transaction)
+        try:
+            with self.doc.transaction(origin=LOCAL):
+                yield
+        finally:
+            self.doc.unobserve(sub)
 
     @property
     def index(self) -> TextIndex:
         """Positions in the mirror, computed once per mirror text."""
         if self._index is None or self._index.text is not self.mirror:
-            self._index = TextIndex(self.mirror)
+            self._index = TextIndex(self.mirror, self._hints)
         return self._index
+
+    def _set_mirror(self, text: str, known: Change | None = None) -> None:
+        """The editor's text is now ``text`` (``known`` made it, if given);
+        move the line hints with it."""
+        old = self.mirror
+        if text is old:
+            return
+        change = [known] if known is not None else diff(old, text)
+        if change:
+            start, end, new = change[0].start, change[0].end, change[0].text
+            hints: list[tuple[int, int]] = []
+            lines = new.count("\n") - old.count("\n", start, end)
+            for line, at in self._hints:
+                if at <= start:
+                    hints.append((line, at))
+                elif at >= end and old[at - 1] == "\n":  # whole lines after it
+                    hints.append((line + lines, at + len(new) - (end - start)))
+            near = TextIndex(text, hints).line_of(start)
+            self._hints = _remember(hints, near)
+        self.mirror = text
+        self._index = TextIndex(text, self._hints)
 
     # ---- from the network ------------------------------------------------
     def remote_update(self, update: bytes) -> None:
@@ -154,12 +182,14 @@ class TextSync:
         )
         self._buffer.clear()
         self._collect = []
+        sub = self.text.observe(self._on_text)
         try:
             with self.doc.transaction(origin=REMOTE):
                 self.doc.apply_update(update)
             changes = self._collect
         finally:
             self._collect = None
+            self.text.unobserve(sub)
         self._send_edit(changes)
 
     # ---- to the editor ---------------------------------------------------
@@ -170,6 +200,8 @@ class TextSync:
         expect = apply_all(self.mirror, changes)
         index = self.index
         edits = [types.TextEdit(index.range(c.start, c.end), c.text) for c in changes]
+        for change in changes[:2]:  # the echo will come back to these lines
+            self._hints = _remember(self._hints, index.line_of(change.start))
         flight = self.inflight = Inflight(self._serial, changes, expect, edits)
         if self._retries >= MAX_RETRIES:
             version = None  # stop fighting a version check we cannot win
@@ -199,7 +231,8 @@ class TextSync:
         """No didChange followed an applied edit: believe the editor."""
         if self.inflight is flight:
             log.warning("edit %s trusted without a didChange", flight.serial)
-            self.inflight, self.mirror, self.version = None, flight.expect, None
+            self.inflight, self.version = None, None
+            self._set_mirror(flight.expect)
             self._pump()
 
     def _retry(self, flight: Inflight) -> None:
@@ -217,10 +250,12 @@ class TextSync:
         version: int | None,
     ) -> None:
         """The editor's ``didChange``; ``new_text`` is the text after it."""
-        steps, texts, running = [], [], self.mirror
+        steps, texts, running, hints = [], [], self.mirror, self._hints
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                index = self.index if running is self.mirror else TextIndex(running)
+                index = (
+                    self.index if running is self.mirror else TextIndex(running, hints)
+                )
                 start, end = (
                     index.offset(change.range.start),
                     index.offset(change.range.end),
@@ -228,15 +263,22 @@ class TextSync:
                 step = Change(start, max(start, end), change.text)
             else:
                 step = Change(0, len(running), change.text)
-            running = step.apply(running)
+            hints = [hint for hint in hints if hint[1] <= step.start]
             steps.append(step)
+            if len(steps) == len(changes):  # pygls made the last one: check length
+                size = len(running) - (step.end - step.start) + len(step.text)
+                running = new_text if size == len(new_text) else step.apply(running)
+            else:
+                running = step.apply(running)
             texts.append(running)
-        if running != new_text:  # pygls and we disagree: trust pygls's text
-            log.warning("didChange replay mismatch; using a diff")
+        if running is not new_text and running != new_text:
+            log.warning("didChange replay mismatch; using a diff")  # trust pygls
             steps, texts = diff(self.mirror, new_text), [new_text]
         flight = self.inflight
         if flight is None:
             self._to_y(steps)
+            if len(steps) == 1:
+                self._set_mirror(new_text, steps[0])
         else:
             if flight.timer is not None:
                 flight.timer.cancel()
@@ -245,18 +287,20 @@ class TextSync:
             if echo is None:
                 log.info("edit %s dropped at version %s", flight.serial, version)
                 owed, _ = self._rebase(flight, steps)
-                self.mirror, self.version = new_text, version
+                self._set_mirror(new_text)
+                self.version = version
                 self._send_edit(owed)
             else:
                 before, at, landed = echo
                 self._retries = 0
                 if before:  # typed before our edit landed (Neovim's check missed it)
                     log.info("edit %s landed after %d steps", flight.serial, before)
-                    _, self.mirror = self._rebase(flight, steps[:before])
+                    self._set_mirror(self._rebase(flight, steps[:before])[1])
                 else:
-                    self.mirror = flight.expect
+                    self._set_mirror(flight.expect)
                 self._to_y(diff(self.mirror, landed) + steps[at:])
-        self.mirror, self.version = new_text, version
+        self._set_mirror(new_text)
+        self.version = version
         self._pump()
 
     def _echo(
@@ -265,9 +309,12 @@ class TextSync:
         """Where the editor's replay of ``flight`` is: the number of the user's
         steps before it, the number of steps up to its end and the text there;
         None if the editor dropped it. Editors may change line endings."""
+        for at, text in enumerate(texts, 1):
+            if text == flight.expect:
+                return 0, at, text
         want = _norm(flight.expect)
         for at, text in enumerate(texts, 1):
-            if text == flight.expect or _norm(text) == want:
+            if _norm(text) == want:
                 return 0, at, text
         for before in range(1, len(steps)):
             landed = _apply_edits(texts[before - 1], flight.edits)
@@ -280,15 +327,16 @@ class TextSync:
     def _to_y(self, steps: list[Change]) -> None:
         """Make sequential ``steps`` (on the mirror) in the Y.Text, as one update."""
         running = self.mirror
-        with self.doc.transaction(origin=LOCAL):
-            for step in steps:
+        with self._local():
+            for at, step in enumerate(steps, 1):
                 index = self.index if running is self.mirror else TextIndex(running)
                 start, end = index.to_utf8(step.start), index.to_utf8(step.end)
                 if end > start:
                     del self.text[start:end]
                 if step.text:
                     self.text.insert(start, step.text)
-                running = step.apply(running)
+                if at < len(steps):
+                    running = step.apply(running)
         if self.on_local is not None and steps:
             self.on_local(steps[-1].start + len(steps[-1].text))
 
@@ -299,7 +347,7 @@ class TextSync:
         Y.Text, which has ``flight``; return what the editor still lacks, and
         the Y.Text's text."""
         owed, y_text = flight.changes, flight.expect
-        with self.doc.transaction(origin=LOCAL):
+        with self._local():
             for step in steps:
                 moved = through(step, owed)
                 index = TextIndex(y_text)
@@ -316,6 +364,13 @@ class TextSync:
         if apply_all(editor_text, owed) != y_text:
             owed = diff(editor_text, y_text)  # overlapping edits: be exact
         return owed, y_text
+
+
+def _remember(
+    hints: list[tuple[int, int]], hint: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """The most recent line hints, ``hint`` last."""
+    return [*(h for h in hints if h != hint), hint][-MAX_HINTS:]
 
 
 def _apply_edits(text: str, edits: list[types.TextEdit]) -> str:

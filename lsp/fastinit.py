@@ -40,8 +40,15 @@ def capabilities(client: dict[str, Any], ruff: bool) -> dict[str, Any]:
             encoding = wanted
             break
     caps["positionEncoding"] = encoding
-    if not _get(client, "textDocument", "rename", "prepareSupport"):
-        caps["renameProvider"] = True
+    sync = caps.get("textDocumentSync")
+    for flag in ("willSave", "willSaveWaitUntil"):
+        # pygls spells out "false" for what the client could do but we do not
+        said = _get(client, "textDocument", "synchronization", flag)
+        if isinstance(sync, dict) and said is not None:
+            sync.setdefault(flag, False)
+    if "renameProvider" in caps:  # options only for clients with prepareSupport
+        prepare = _get(client, "textDocument", "rename", "prepareSupport")
+        caps["renameProvider"] = {"prepareProvider": True} if prepare else True
     if not ruff:
         for key in RUFF_ONLY:
             caps.pop(key, None)

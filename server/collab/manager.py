@@ -27,7 +27,7 @@ from server.collab.room import Room
 from server.collab.store import CollabStore, DocKey
 from server.collab.textdiff import replace_text
 from server.collab.worktree import WorkingTree
-from server.collab.writer import Writer
+from server.collab.writer import Writer, trim_heap
 from server.core.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class RoomManager:
             if self.fanout is not None:
                 await self.fanout.unsubscribe(key)
             if self._since_compaction.pop(key, 0):
-                await self.writer.run(self.store.compact, key)
+                await self._compact(key)
             log.debug("unloaded %s", key)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
@@ -197,7 +197,12 @@ class RoomManager:
         self._since_compaction[key] += len(updates)
         if self._since_compaction[key] >= self.config.compact_after:
             self._since_compaction[key] = 0
-            self._spawn(self.writer.run(self.store.compact, key))
+            self._spawn(self._compact(key))
+
+    async def _compact(self, key: DocKey) -> int:
+        folded = await self.writer.run(self.store.compact, key)
+        await self.writer.run(trim_heap)
+        return folded
 
     async def _write_text(self, key: DocKey, text: str) -> None:
         await self.tree.awrite(key.project_id, key.path, text)
@@ -268,4 +273,4 @@ class RoomManager:
     async def compact_now(self, key: DocKey) -> int:
         with contextlib.suppress(KeyError):
             del self._since_compaction[key]
-        return await self.writer.run(self.store.compact, key)
+        return await self._compact(key)

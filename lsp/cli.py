@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 
@@ -61,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return 0
     try:
-        return asyncio.run(transport.serve_stdio(sys.stdin.buffer, sys.stdout.buffer))
+        code = asyncio.run(transport.serve_stdio(sys.stdin.buffer, sys.stdout.buffer))
     except KeyboardInterrupt:
-        return 0
+        code = 0
+    # The session is over. Do not wait for a jedi call or a pyflakes run on a
+    # huge file to finish: interpreter shutdown would join those workers.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

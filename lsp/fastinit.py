@@ -33,7 +33,7 @@ def _get(data: Any, *keys: str) -> Any:
 
 def capabilities(client: dict[str, Any], ruff: bool) -> dict[str, Any]:
     """What the real server would advertise to ``client`` (raw JSON dicts)."""
-    caps = copy.deepcopy(SNAPSHOT["capabilities"])
+    caps: dict[str, Any] = copy.deepcopy(SNAPSHOT["capabilities"])
     encoding = "utf-16"
     for wanted in _get(client, "general", "positionEncodings") or []:
         if wanted in ENCODINGS:
@@ -106,7 +106,7 @@ def real_capabilities(client: dict[str, Any]) -> dict[str, Any]:
         types.TextDocumentSyncKind.Incremental,
         None,
         ServerCapabilitiesBuilder.choose_position_encoding(caps),
-    ).build()
+    ).build()  # type: ignore[no-untyped-call]
     raw = json.dumps(converter.unstructure(built), default=lambda e: e.value)
     result: dict[str, Any] = json.loads(raw)
     return result

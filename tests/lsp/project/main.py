@@ -2,4 +2,4 @@ from pkg.shapes import Circle, make_circle
 
 circle = make_circle(2.0)
 total = circle.area() + Circle(1.0).area()
-print(total)
+__all__ = ["circle", "total"]

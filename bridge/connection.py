@@ -83,9 +83,8 @@ class Connection:
         max_bytes = self.limits.max_message_bytes
         while True:
             try:
-                frame = await asyncio.wait_for(
-                    self.transport.recv(), self.limits.idle_timeout
-                )
+                async with asyncio.timeout(self.limits.idle_timeout):
+                    frame = await self.transport.recv()
             except TimeoutError:
                 return self.end(limits.CLOSE_IDLE, "idle timeout")
             if frame is None:

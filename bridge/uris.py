@@ -16,6 +16,7 @@ from server.core.errors import BadRequest
 from server.core.paths import safe_join
 from server.lib.service import LibraryRoots
 
+CACHE_SIZE = 4096
 PROJECT_SCHEME = "devsync"
 LIBRARY_SCHEME = "devsync-lib"
 
@@ -33,9 +34,24 @@ class UriMap:
         self.root_uri = uris.from_fs_path(str(self.root)) or f"file://{self.root}"
         # Absolute prefixes that must never reach the browser in free text.
         self.secrets = (str(self.root) + "/", *(f"{r}/" for r in library.roots))
+        self._inbound: dict[str, str] = {}
 
     def inbound(self, uri: str) -> str:
-        """The `file://` URI of a browser URI; raises OutsideProject."""
+        """The `file://` URI of a browser URI; raises OutsideProject.
+
+        Answers are cached: every message names its document, and resolving
+        symlinks costs a system call per path component. A cached answer is
+        a checked path inside the project, so it stays safe if links change.
+        """
+        cached = self._inbound.get(uri)
+        if cached is None:
+            cached = self._resolve(uri)
+            if len(self._inbound) >= CACHE_SIZE:
+                self._inbound.clear()
+            self._inbound[uri] = cached
+        return cached
+
+    def _resolve(self, uri: str) -> str:
         scheme = uri.partition(":")[0]
         scheme = scheme.lower()
         if scheme not in (PROJECT_SCHEME, LIBRARY_SCHEME):

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bridge.router import router as bridge_router
 from server.auth.router import router as auth_router
 from server.auth.throttle import LoginThrottle
 from server.collab.router import router as collab_router
@@ -23,6 +24,7 @@ from server.core.migrate import upgrade
 from server.core.security import configure_password_hashing
 from server.files.router import router as files_router
 from server.history.router import router as history_router
+from server.lib.router import router as lib_router
 from server.projects.router import router as projects_router
 from server.sessions.router import router as sessions_router
 
@@ -36,6 +38,8 @@ ROUTERS = [
     history_router,
     sessions_router,
     collab_router,
+    lib_router,
+    bridge_router,
 ]
 
 

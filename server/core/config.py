@@ -112,6 +112,38 @@ class Settings(BaseSettings):
     redis_url: str = Field(
         "", description="Redis for Yjs fan-out between instances; empty: one instance."
     )
+    bridge_command: list[str] = Field(
+        default_factory=list,
+        description="Proxy mode of `/lsp`: a stdio language server started per "
+        'connection (JSON list, e.g. `["ruff", "server"]`); empty runs DevSync\'s '
+        "own language server in-process.",
+    )
+    bridge_max_message_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest LSP message on `/lsp`; a bigger frame closes with 1009.",
+    )
+    bridge_max_connections: int = Field(
+        200, ge=1, description="Open `/lsp` connections in total; more close with 4429."
+    )
+    bridge_max_connections_per_user: int = Field(
+        10, ge=1, description="Open `/lsp` connections per user; more close with 4429."
+    )
+    bridge_idle_timeout_seconds: float = Field(
+        1800.0,
+        gt=0,
+        description="An `/lsp` connection silent this long is closed with 4408.",
+    )
+    bridge_rate_per_second: float = Field(
+        200.0,
+        gt=0,
+        description="LSP messages per second one `/lsp` client may send on average; "
+        "above it (past the burst) the connection is closed with 4429.",
+    )
+    bridge_rate_burst: int = Field(
+        1000, ge=1, description="LSP messages one `/lsp` client may send at once."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_postgres(cls, value: str) -> str:

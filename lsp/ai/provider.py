@@ -59,6 +59,17 @@ def warm_up() -> threading.Thread:
     return thread
 
 
+async def close_shared_clients() -> None:
+    """Close the HTTP clients litellm caches process-wide (at shutdown)."""
+    if _litellm is None:
+        return
+    from litellm.llms.custom_httpx.async_client_cleanup import (
+        close_litellm_async_clients,
+    )
+
+    await close_litellm_async_clients()
+
+
 class ProviderError(Exception):
     """A failed model call, classified so callers can back off sensibly."""
 

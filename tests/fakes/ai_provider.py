@@ -188,6 +188,8 @@ class FakeProvider:
         hangup = asyncio.ensure_future(reader.read(1))
         try:
             done = await self._respond(rec, writer, hangup)
+        except ConnectionError:
+            done = False  # the client hung up while we were writing
         finally:
             self._in_flight -= 1
         if not done:
@@ -212,7 +214,9 @@ class FakeProvider:
     async def _respond(
         self, rec: Recorded, writer: asyncio.StreamWriter, hangup: asyncio.Future[bytes]
     ) -> bool:
-        if not await self._pause(self.delay, hangup):
+        # Read the knobs once: changing them affects only later requests.
+        delay, chunk_delay, size = self.delay, self.chunk_delay, self.chunk_size
+        if not await self._pause(delay, hangup):
             return False
         if self.status != 200:
             await self._send(writer, self.status, "application/json", self.error_body)
@@ -233,11 +237,9 @@ class FakeProvider:
             f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\n"
             "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n".encode()
         )
-        pieces = [
-            text[i : i + self.chunk_size] for i in range(0, len(text), self.chunk_size)
-        ]
+        pieces = [text[i : i + size] for i in range(0, len(text), size)]
         for index, piece in enumerate(pieces):
-            if index and not await self._pause(self.chunk_delay, hangup):
+            if index and not await self._pause(chunk_delay, hangup):
                 return False
             await _chunk(writer, _stream_event(rec, piece, final=False))
         await _chunk(writer, _stream_event(rec, "", final=True))

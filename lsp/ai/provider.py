@@ -67,7 +67,7 @@ async def close_shared_clients() -> None:
         close_litellm_async_clients,
     )
 
-    await close_litellm_async_clients()
+    await close_litellm_async_clients()  # type: ignore[no-untyped-call]
 
 
 class ProviderError(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -164,6 +165,7 @@ def run(
             "workbench.tips.enabled": False,
             "editor.inlineSuggest.enabled": True,
             "window.restoreWindows": "none",
+            "devsync.trace.server": "messages",  # in the DevSync logs kept below
         },
     )
     # The second workspace starts the stand-in instead of `-m lsp`.
@@ -245,6 +247,8 @@ def run(
                 "share": share,
                 "token": devsync.tokens["ada"] if devsync else None,
                 "peerName": "bob" if share else None,
+                "commitMessage": "e2e: commit from VS Code with the real server",
+                "diffText": "print(undefined_name)",
             },
             "fake": {
                 "folder": str(ws_fake),
@@ -276,6 +280,8 @@ def run(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
         (ARTIFACTS / "code-server.log").write_text(log_path.read_text())
+        for n, log in enumerate(sorted(user.glob("logs/*/exthost*/*/DevSync.log"))):
+            shutil.copy(log, ARTIFACTS / f"DevSync-{n}.log")
         http.stop()
         ai.stop()
         if peer is not None:
@@ -402,3 +408,11 @@ def test_ghost_text_of_a_server_inline_completion_is_shown(run: Run) -> None:
 def test_leave_session_clears_remote_cursors(run: Run) -> None:
     run.expect("leave_session")
     assert any(c["command"] == "devsync.leaveSession" for c in run.fake_log)
+
+
+def test_commit_and_history_diff_with_the_real_server(run: Run) -> None:
+    commands = server_commands(run.capabilities)
+    if "devsync.commit" not in commands or "devsync.history" not in commands:
+        not_yet("`devsync lsp` does not offer devsync.commit / devsync.history")
+    run.expect("real_commit")
+    assert "print(undefined_name)" in run.expect("real_history_diff")

@@ -79,6 +79,13 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** Wait for the input box the extension opened (by its title), not the palette's. */
+async function inputBox(page, title) {
+  await page.waitForSelector(`.quick-input-widget:visible .quick-input-title:has-text("${title}")`, {
+    timeout: 15_000,
+  });
+}
+
 async function toast(page, pattern, timeout = 20_000) {
   const locator = page.locator('.notifications-toasts .notification-toast', { hasText: pattern });
   await locator.first().waitFor({ timeout });
@@ -92,9 +99,9 @@ async function clearToasts(page) {
 /** Sign in through the palette: keep the configured server URL, type the token. */
 async function signIn(page, token) {
   await runCommand(page, 'DevSync: Sign in');
-  await page.waitForSelector('.quick-input-widget:visible input', { timeout: 10_000 });
+  await inputBox(page, 'DevSync: server URL');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('.quick-input-widget:visible input[type="password"]', { timeout: 10_000 });
+  await inputBox(page, 'DevSync: access token');
   await page.keyboard.type(token);
   await page.keyboard.press('Enter');
   return toast(page, /signed in to/);
@@ -218,6 +225,38 @@ async function realChecks(browser) {
         return (await item.first().innerText()).trim();
       });
     }
+    await check(page, 'real_commit', async () => {
+      await clearToasts(page);
+      await runCommand(page, 'DevSync: Commit');
+      await inputBox(page, 'DevSync: commit');
+      await page.keyboard.type(real.commitMessage);
+      await page.keyboard.press('Enter');
+      return toast(page, /DevSync: committed [0-9a-f]{7,40}\./, 30_000);
+    });
+    await check(page, 'real_history_diff', async () => {
+      await runCommand(page, 'DevSync: Show history');
+      const item = page.locator('.monaco-list-row', { hasText: real.commitMessage });
+      await item.first().waitFor({ timeout: 20_000 });
+      await shot(page, 'real-history');
+      await item.first().click();
+      try {
+        await page.waitForSelector('.monaco-diff-editor', { timeout: 10_000 });
+      } catch {
+        await item.first().press('Enter'); // the first click may only focus the new view
+      }
+      await page.waitForFunction(
+        (want) =>
+          document
+            .querySelector('.monaco-diff-editor')
+            ?.textContent.replace(/\u00a0/g, ' ')
+            .includes(want),
+        real.diffText,
+        { timeout: 20_000 },
+      );
+      await shot(page, 'real-history-diff');
+      const diff = await page.locator('.monaco-diff-editor').first().innerText();
+      return diff.replace(/\s+/g, ' ').slice(0, 300);
+    });
   }
   await page?.context().close();
 }
@@ -268,6 +307,7 @@ async function fakeChecks(browser) {
 
   await check(page, 'follow_participant', async () => {
     await runCommand(page, 'DevSync: Follow participant');
+    await inputBox(page, 'DevSync: follow participant');
     const alice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Alice' });
     await alice.first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
@@ -277,7 +317,7 @@ async function fakeChecks(browser) {
   await check(page, 'commit', async () => {
     await clearToasts(page);
     await runCommand(page, 'DevSync: Commit');
-    await page.waitForSelector('.quick-input-widget:visible input', { timeout: 10_000 });
+    await inputBox(page, 'DevSync: commit');
     await page.keyboard.type(fake.commitMessage);
     await page.keyboard.press('Enter');
     return toast(page, /committed ccccccc/);
@@ -343,7 +383,7 @@ async function fakeChecks(browser) {
 
   await check(page, 'join_session', async () => {
     await runCommand(page, 'DevSync: Join session');
-    await page.waitForSelector('.quick-input-widget:visible input', { timeout: 10_000 });
+    await inputBox(page, 'DevSync: join session');
     await page.keyboard.type(fake.inviteLink);
     await page.keyboard.press('Enter');
     const item = page.locator('.statusbar-item', { hasText: 'DevSync: 2' });

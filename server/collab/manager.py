@@ -9,7 +9,6 @@ serialised by a per-document lock.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections import defaultdict
@@ -66,7 +65,8 @@ class RoomManager:
         self.rooms: dict[DocKey, Room] = {}
         self._users: dict[DocKey, int] = defaultdict(int)
         self._locks: dict[DocKey, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._since_compaction: dict[DocKey, int] = defaultdict(int)
+        # Stored update rows already in a live document, not yet in a snapshot.
+        self._unfolded: dict[DocKey, list[int]] = defaultdict(list)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- lifecycle ------------------------------------------------------------
@@ -120,8 +120,7 @@ class RoomManager:
             del self._users[key]
             if self.fanout is not None:
                 await self.fanout.unsubscribe(key)
-            if self._since_compaction.pop(key, 0):
-                await self._compact(key)
+            await self._compact(key, room)
             log.debug("unloaded %s", key)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
@@ -136,8 +135,9 @@ class RoomManager:
         if self.fanout is not None:  # listen first: nothing stored meanwhile is missed
             await self.fanout.subscribe(key)
         for _ in range(5):  # another instance may seed or adopt the file first
-            doc, adopted = await self._build(key, file_text)
+            doc, adopted, row_ids = await self._build(key, file_text)
             if adopted:
+                self._unfolded[key] = row_ids
                 break
         else:
             raise RuntimeError(f"could not load {key}: it keeps changing")
@@ -152,7 +152,9 @@ class RoomManager:
             await room.flush_text()
         return room
 
-    async def _build(self, key: DocKey, file_text: str) -> tuple[Doc[Text], bool]:
+    async def _build(
+        self, key: DocKey, file_text: str
+    ) -> tuple[Doc[Text], bool, list[int]]:
         """The stored document, made to match its file if that changed outside
         DevSync (or was never opened); False if another instance got there first."""
         loaded = await self.writer.run(self.store.load, key)
@@ -164,16 +166,18 @@ class RoomManager:
             except ValueError:
                 log.warning("skipping a stored update of %s that does not apply", key)
         if not loaded.empty and loaded.file_sha == sha(file_text):
-            return doc, True
+            return doc, True, loaded.row_ids
         # The file wins, applied as an edit so clients holding the old state
         # still merge; a first open stores the seed the same way.
         before = doc.get_state()
         changed = replace_text(text, file_text) or loaded.empty
         edit = doc.get_update(before) if changed else None
-        adopted = await self.writer.run(
+        added = await self.writer.run(
             self.store.adopt_file, key, edit, loaded.file_sha, sha(file_text)
         )
-        return doc, adopted
+        if added is None:
+            return doc, False, []
+        return doc, True, loaded.row_ids + added
 
     def _new_room(self, key: DocKey, doc: Doc[Text]) -> Room:
         room = Room(
@@ -193,14 +197,23 @@ class RoomManager:
     async def _persist(
         self, key: DocKey, updates: list[bytes], editors: set[int]
     ) -> None:
-        await self.writer.run(self.store.append, key, updates, editors)
-        self._since_compaction[key] += len(updates)
-        if self._since_compaction[key] >= self.config.compact_after:
-            self._since_compaction[key] = 0
+        ids = await self.writer.run(self.store.append, key, updates, editors)
+        unfolded = self._unfolded[key]
+        unfolded.extend(ids)
+        if len(unfolded) >= self.config.compact_after:
+            # Runs after this batch is applied to the room's document.
             self._spawn(self._compact(key))
 
-    async def _compact(self, key: DocKey) -> int:
-        folded = await self.writer.run(self.store.compact, key)
+    async def _compact(self, key: DocKey, room: Room | None = None) -> int:
+        """Fold the rows a live document holds into its snapshot, off the loop."""
+        room = room or self.rooms.get(key)
+        ids = self._unfolded.pop(key, [])
+        if room is None or not ids:
+            return 0
+        state = room.doc.get_update()
+        folded = await self.writer.run(self.store.compact, key, state, ids)
+        if not folded:  # another instance compacted meanwhile; retry later
+            self._unfolded[key].extend(ids)
         await self.writer.run(trim_heap)
         return folded
 
@@ -265,12 +278,10 @@ class RoomManager:
                     peer.kick(CloseCode.NOT_FOUND, "the file is gone")
                 await room.stop()
             self._users.pop(key, None)
-            self._since_compaction.pop(key, None)
+            self._unfolded.pop(key, None)
             if self.fanout is not None and room is not None:
                 await self.fanout.unsubscribe(key)
             await self.writer.run(self.store.drop, key)
 
     async def compact_now(self, key: DocKey) -> int:
-        with contextlib.suppress(KeyError):
-            del self._since_compaction[key]
         return await self._compact(key)

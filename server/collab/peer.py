@@ -31,7 +31,7 @@ from server.collab.transport import Transport, TransportClosed
 log = logging.getLogger(__name__)
 _ids = itertools.count(1)
 _UPDATE_PREFIX = bytes([MSG_SYNC, SYNC_UPDATE])
-MAX_MERGED = 1000
+MAX_MERGED = 100  # merge_updates grows superlinearly past a few hundred
 
 
 @dataclass(frozen=True, slots=True)

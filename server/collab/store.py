@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from pycrdt import merge_updates
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -45,6 +45,7 @@ class Loaded:
     snapshot: bytes | None
     updates: list[bytes]
     file_sha: str | None = None
+    row_ids: list[int] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -58,13 +59,15 @@ class CollabStore:
         self.db = db
         self._conn: Connection | None = None
         self._recorded: set[tuple[int, str, int]] = set()
-        self._insert_update = insert(CollabUpdate)
+        self._insert_update = insert(CollabUpdate).returning(
+            CollabUpdate.id, sort_by_parameter_order=True
+        )
 
     def load(self, key: DocKey) -> Loaded:
         with self.db.session() as s:
             snap = s.get(CollabSnapshot, (key.project_id, key.path))
-            rows = s.scalars(
-                select(CollabUpdate.data)
+            rows = s.execute(
+                select(CollabUpdate.id, CollabUpdate.data)
                 .where(
                     CollabUpdate.project_id == key.project_id,
                     CollabUpdate.path == key.path,
@@ -74,8 +77,9 @@ class CollabStore:
             written = s.get(CollabFile, (key.project_id, key.path))
             return Loaded(
                 snap.data if snap is not None else None,
-                list(rows),
+                [r.data for r in rows],
                 written.text_sha if written is not None else None,
+                [r.id for r in rows],
             )
 
     def wrote_file(self, key: DocKey, text_sha: str) -> None:
@@ -100,12 +104,13 @@ class CollabStore:
 
     def adopt_file(
         self, key: DocKey, update_: bytes | None, seen_sha: str | None, text_sha: str
-    ) -> bool:
+    ) -> list[int] | None:
         """Store the edit that makes the document equal its file, once.
 
         Succeeds only if the recorded file hash is still `seen_sha`, so when
         several instances open the same document only one seeds or adopts it;
-        the others reload what that one stored.
+        the others reload what that one stored. Returns the new row's id (if
+        any) on success, None when another instance got there first.
         """
         where = (CollabFile.project_id == key.project_id, CollabFile.path == key.path)
         with self.db.session() as s:
@@ -127,16 +132,19 @@ class CollabStore:
                             .values(text_sha=text_sha)
                         )
                         if getattr(done, "rowcount", 0) != 1:
-                            return False
+                            return None
             except IntegrityError:
-                return False
-            if update_ is not None:
-                s.add(
-                    CollabUpdate(project_id=key.project_id, path=key.path, data=update_)
-                )
-            return True
+                return None
+            if update_ is None:
+                return []
+            row = CollabUpdate(project_id=key.project_id, path=key.path, data=update_)
+            s.add(row)
+            s.flush()
+            return [row.id]
 
-    def append(self, key: DocKey, updates: list[bytes], editors: Iterable[int]) -> None:
+    def append(
+        self, key: DocKey, updates: list[bytes], editors: Iterable[int]
+    ) -> list[int]:
         """Store a batch of updates (and who made them) in one transaction.
 
         The hot path: one long-lived connection owned by the writer thread
@@ -151,14 +159,15 @@ class CollabStore:
         conn = self._connection()
         try:
             with conn.begin():
+                ids: Sequence[int] = []
                 if updates:
-                    conn.execute(
+                    ids = conn.scalars(
                         self._insert_update,
                         [
                             {"project_id": key.project_id, "path": key.path, "data": u}
                             for u in updates
                         ],
-                    )
+                    ).all()
                 for pid, path, uid in new_editors:
                     found = conn.scalar(
                         select(CollabEditor.user_id).where(
@@ -177,6 +186,7 @@ class CollabStore:
             self._drop_connection()
             raise
         self._recorded.update(new_editors)
+        return list(ids)
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
@@ -207,28 +217,21 @@ class CollabStore:
                 or 0
             )
 
-    def compact(self, key: DocKey) -> int:
-        """Fold every stored update into the snapshot; returns how many were folded.
+    def compact(self, key: DocKey, state: bytes, row_ids: list[int]) -> int:
+        """Fold `row_ids` into the snapshot, given `state`, a document holding them.
 
-        Exactly the rows read are deleted, and the snapshot is replaced only if
-        no other instance replaced it meanwhile (its `upto_id` is unchanged),
-        so concurrent compactions on a shared database lose nothing.
+        `state` is the live room's document (already integrated, so encoding
+        it is cheap and compact); it is merged with the stored snapshot, which
+        may hold what other instances folded in. Exactly `row_ids` are deleted,
+        and the snapshot is replaced only if no other instance replaced it
+        meanwhile (its `upto_id` is unchanged). Returns how many rows went.
         """
+        if not row_ids:
+            return 0
         with self.db.session() as s:
             snap = s.get(CollabSnapshot, (key.project_id, key.path))
-            rows = s.execute(
-                select(CollabUpdate.id, CollabUpdate.data)
-                .where(
-                    CollabUpdate.project_id == key.project_id,
-                    CollabUpdate.path == key.path,
-                )
-                .order_by(CollabUpdate.id)
-            ).all()
-            if not rows:
-                return 0
-            parts = ([snap.data] if snap is not None else []) + [r.data for r in rows]
-            merged = merge_updates(*parts)
-            upto = rows[-1].id
+            merged = merge_updates(snap.data, state) if snap is not None else state
+            upto = max(row_ids)
             if snap is None:
                 s.add(
                     CollabSnapshot(
@@ -251,21 +254,17 @@ class CollabStore:
                         CollabSnapshot.path == key.path,
                         CollabSnapshot.upto_id == snap.upto_id,
                     )
-                    .values(data=merged, upto_id=upto, updated_at=utcnow())
+                    .values(data=merged, upto_id=max(upto, snap.upto_id + 1))
                     .execution_options(synchronize_session=False)
                 )
                 if getattr(replaced, "rowcount", 0) != 1:
                     s.rollback()
                     return 0
-            ids = [r.id for r in rows]
-            for start in range(0, len(ids), 500):
-                s.execute(
-                    delete(CollabUpdate).where(
-                        CollabUpdate.id.in_(ids[start : start + 500])
-                    )
-                )
-            log.debug("compacted %s: %d updates", key, len(rows))
-            return len(rows)
+            for start in range(0, len(row_ids), 500):
+                chunk = row_ids[start : start + 500]
+                s.execute(delete(CollabUpdate).where(CollabUpdate.id.in_(chunk)))
+            log.debug("compacted %s: %d updates", key, len(row_ids))
+            return len(row_ids)
 
     def drop(self, key: DocKey) -> None:
         """Forget a document's state (its file was deleted or moved away)."""

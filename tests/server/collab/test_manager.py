@@ -112,11 +112,16 @@ async def test_compaction_editors_and_drop(rooms, app: FastAPI, owner, project_i
     store = rooms.store
     doc: Doc[Text] = Doc()
     text = doc.get("content", type=Text)
+    ids: list[int] = []
     for i in range(30):
         before = doc.get_state()
         text.insert(len(text), f"{i},")
-        store.append(key, [doc.get_update(before)], [owner.id])
-    assert store.compact(key) == 30
+        ids += store.append(key, [doc.get_update(before)], [owner.id])
+    assert len(ids) == 30
+    assert store.compact(key, doc.get_update(), ids[:20]) == 20
+    assert store.pending_count(key) == 10
+    assert stored_text(rooms, key) == str(text)
+    assert store.compact(key, doc.get_update(), ids[20:]) == 10
     assert store.pending_count(key) == 0
     assert stored_text(rooms, key) == str(text)
     assert store.editors(project_id) == [owner.id]
@@ -127,3 +132,20 @@ async def test_compaction_editors_and_drop(rooms, app: FastAPI, owner, project_i
     assert store.editors(project_id) == [owner.id]
     store.drop(key)
     assert store.load(key).empty
+
+
+async def test_unloading_folds_the_rows_into_a_snapshot(
+    rooms, project_id: int, project_dir: Path
+):
+    key = DocKey(project_id, "README.md")
+    room = await rooms.acquire(key)
+    for i in range(5):
+        room.submit(edit_update(room.doc, 0, f"{i}"), None)
+    await room.drain()
+    expected = str(room.text)
+    rooms.release(key, room)
+    await asyncio.sleep(rooms.config.unload_delay_seconds + 0.3)
+    loaded = rooms.store.load(key)
+    assert loaded.updates == []
+    assert loaded.snapshot is not None
+    assert stored_text(rooms, key) == expected

@@ -11,6 +11,7 @@ export type TreeEntry = Schemas['TreeEntry'];
 export type Tree = Schemas['TreePublic'];
 export type Commit = Schemas['CommitPublic'];
 export type CommitDetail = Schemas['CommitDetail'];
+export type FileChange = Schemas['FileChange'];
 export type CommitPage = Schemas['CommitPage'];
 export type SessionCreated = Schemas['SessionCreated'];
 export type SessionJoined = Schemas['SessionJoined'];

@@ -1,8 +1,7 @@
 /** Commit the working tree: a message and the files that changed. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { EditorSession } from '../editor/session';
 import { api } from '../lib/api';
-import { request } from '../lib/http';
 
 export function CommitDialog({
   session,
@@ -14,22 +13,10 @@ export function CommitDialog({
   onCancel: () => void;
 }) {
   const [message, setMessage] = useState('');
-  const [files, setFiles] = useState<string[]>(session.editedSinceCommit());
+  // The contract has no working-tree status route: list the files edited in this browser.
+  const files = session.editedSinceCommit();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    // The server's view of changed files, when it offers one; otherwise what was edited here.
-    request<{ changed?: string[]; files?: ({ path: string } | string)[] }>(
-      'GET',
-      `/api/projects/${session.projectId}/status`,
-    )
-      .then((s) => {
-        const list = s.changed ?? s.files?.map((f) => (typeof f === 'string' ? f : f.path));
-        if (list) setFiles(list);
-      })
-      .catch(() => undefined);
-  }, [session.projectId]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -50,7 +37,7 @@ export function CommitDialog({
     <div className="overlay" role="dialog" aria-label="Commit">
       <form className="card" onSubmit={submit}>
         <h3>Commit changes</h3>
-        <div className="small muted">Changed files</div>
+        <div className="small muted">Files edited here since the last commit</div>
         <ul className="changed">
           {files.length ? (
             files.map((f) => <li key={f}>{f}</li>)

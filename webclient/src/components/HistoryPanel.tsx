@@ -1,6 +1,6 @@
 /** Commit list for the project or the current file; diff any commit; restore a file from it. */
 import { useCallback, useEffect, useState } from 'react';
-import type { Commit, CommitDetail } from '../api/types';
+import type { Commit, CommitDetail, FileChange } from '../api/types';
 import type { EditorSession } from '../editor/session';
 import { api } from '../lib/api';
 import { DiffView } from './DiffView';
@@ -51,12 +51,18 @@ export function HistoryPanel({ session, refreshKey, onCommit }: Props) {
   const readAt = (path: string, ref: string) =>
     api.readFile(session.projectId, path, ref).catch(() => '');
 
-  const showDiff = async (c: Commit, path: string, against: 'parent' | 'working') => {
+  const showDiff = async (
+    c: Commit,
+    path: string,
+    change: FileChange['change'],
+    against: 'parent' | 'working',
+  ) => {
     setError(null);
     const parent = c.parents?.[0];
-    const atCommit = await readAt(path, c.sha);
+    // Skip reads that can only 404: the file did not exist before an add, or after a delete.
+    const atCommit = change === 'deleted' ? '' : await readAt(path, c.sha);
     if (against === 'parent') {
-      const before = parent ? await readAt(path, parent) : '';
+      const before = parent && change !== 'added' ? await readAt(path, parent) : '';
       setDiff({
         path,
         original: before,
@@ -151,8 +157,10 @@ export function HistoryPanel({ session, refreshKey, onCommit }: Props) {
                 </span>
               </span>
               <span className="spacer" />
-              <button onClick={() => void showDiff(selected, path, 'parent')}>Diff</button>
-              <button onClick={() => void showDiff(selected, path, 'working')}>vs working</button>
+              <button onClick={() => void showDiff(selected, path, change, 'parent')}>Diff</button>
+              <button onClick={() => void showDiff(selected, path, change, 'working')}>
+                vs working
+              </button>
               {!session.readOnly && (
                 <button onClick={() => void restore(selected, path)}>Restore</button>
               )}

@@ -44,8 +44,8 @@ export const clientCapabilities: lsp.ClientCapabilities & {
       resolveSupport: { properties: ['edit'] },
       dataSupport: true,
     },
+    // No `diagnostic` (pull) capability: the server then pushes publishDiagnostics.
     publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } },
-    diagnostic: { dynamicRegistration: false },
     inlineCompletion: { dynamicRegistration: false },
   },
 };

@@ -9,6 +9,7 @@ import type { editor } from 'monaco-editor/editor/editor.api';
 import { Emitter } from '../lib/emitter';
 import { nextBackoff } from '../lib/backoff';
 import { clientCapabilities } from './capabilities';
+import { toLspUri } from './convert';
 
 export type LspState = 'connecting' | 'initializing' | 'ready' | 'offline' | 'unavailable';
 
@@ -124,7 +125,7 @@ export class LspClient {
 
   /** Keeps the server's copy of `model` in sync until `close` (or dispose). */
   open(model: editor.ITextModel): void {
-    const uri = model.uri.toString();
+    const uri = toLspUri(model.uri);
     if (this.docs.has(uri)) return;
     const sub = model.onDidChangeContent((e) => {
       if (!this.connection || this.state !== 'ready') return;
@@ -158,7 +159,7 @@ export class LspClient {
   }
 
   close(model: editor.ITextModel): void {
-    const uri = model.uri.toString();
+    const uri = toLspUri(model.uri);
     const doc = this.docs.get(uri);
     if (!doc) return;
     doc.sub.dispose();
@@ -171,7 +172,7 @@ export class LspClient {
   private sendOpen(model: editor.ITextModel) {
     void this.connection?.sendNotification('textDocument/didOpen', {
       textDocument: {
-        uri: model.uri.toString(),
+        uri: toLspUri(model.uri),
         languageId: model.getLanguageId(),
         version: model.getVersionId(),
         text: model.getValue(),
@@ -185,16 +186,22 @@ export class LspClient {
 
   /** A request, or null when the server is not ready; cancelled with Monaco's token. */
   async request<R>(method: string, params: unknown, token?: Token): Promise<R | null> {
-    if (!this.connection || this.state !== 'ready') return null;
-    try {
-      return await this.connection.sendRequest<R>(method, params, token as never);
-    } catch (err) {
-      if (token?.isCancellationRequested) return null;
-      const e = err as { code?: number; message?: string };
-      if (e.code === -32800 || e.code === -32801) return null; // cancelled / content modified
-      console.warn(`[lsp] ${method} failed: ${e.message ?? String(err)}`);
-      return null;
+    // ContentModified (-32801) means the server saw a newer version before answering (typing
+    // went on); asking again then answers for the text the user now has.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!this.connection || this.state !== 'ready') return null;
+      try {
+        return await this.connection.sendRequest<R>(method, params, token as never);
+      } catch (err) {
+        if (token?.isCancellationRequested) return null;
+        const e = err as { code?: number; message?: string };
+        if (e.code === -32801) continue;
+        if (e.code === -32800) return null; // cancelled
+        console.warn(`[lsp] ${method} failed: ${e.message ?? String(err)}`);
+        return null;
+      }
     }
+    return null;
   }
 
   notify(method: string, params: unknown): void {

@@ -10,6 +10,14 @@ export interface MonacoPosition {
   column: number;
 }
 
+/**
+ * Monaco prints `devsync:///a.py` as `devsync:/a.py` (an empty authority drops the `//`); the
+ * server expects the triple-slash form of ARCHITECTURE.md section 4.
+ */
+export function toLspUri(uri: { toString(): string }): string {
+  return uri.toString().replace(/^([a-z][a-z0-9+.-]*):\/(?!\/)/i, '$1:///');
+}
+
 export const toLspPosition = (p: MonacoPosition): lsp.Position => ({
   line: p.lineNumber - 1,
   character: p.column - 1,

@@ -11,6 +11,7 @@ import {
   toCompletionItem,
   toDiagnostic,
   toDocumentSymbols,
+  toLspUri,
   toInlineCompletions,
   toLocation,
   toLspPosition,
@@ -38,10 +39,10 @@ const LANG = 'python';
 
 export function registerProviders(monaco: M, host: ProviderHost): { dispose(): void } {
   const L = monaco.languages;
-  const doc = (model: Model) => ({ uri: model.uri.toString() });
+  const doc = (model: Model) => ({ uri: toLspUri(model.uri) });
   const ready = (model: Model) => {
     const c = host.client();
-    return c && c.isOpen(model.uri.toString()) ? c : null;
+    return c && c.isOpen(toLspUri(model.uri)) ? c : null;
   };
 
   const toMonacoLocations = async (result: AnyLocation | AnyLocation[] | null) => {

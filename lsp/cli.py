@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import faulthandler
 import logging
 import os
+import signal
 import sys
 
 
@@ -61,12 +63,17 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             return 0
         return 0
+    # `kill -USR1 <pid>` prints every thread's stack to stderr.
+    faulthandler.register(signal.SIGUSR1)
+    loop = asyncio.new_event_loop()
     try:
-        code = asyncio.run(transport.serve_stdio(sys.stdin.buffer, sys.stdout.buffer))
+        serving = transport.serve_stdio(sys.stdin.buffer, sys.stdout.buffer)
+        code = loop.run_until_complete(serving)
     except KeyboardInterrupt:
         code = 0
-    # The session is over. Do not wait for a jedi call or a pyflakes run on a
-    # huge file to finish: interpreter shutdown would join those workers.
+    # The session is over. Do not wait for a jedi call, a pyflakes run on a
+    # huge file or a feature's blocking thread: asyncio.run() and interpreter
+    # shutdown would join those workers, so neither is used here.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -63,6 +63,8 @@ class SessionDocument:
         self.caret: int | None = None
         self._current, self._on_presence = current, on_presence
         self._attach: asyncio.Task[None] | None = None
+        found = current()
+        self._base = found[0] if found else None  # typed after this is merged
 
     def start(self, user: dict[str, Any]) -> None:
         self.room.awareness.set_local_state({"user": user})
@@ -92,7 +94,7 @@ class SessionDocument:
         sync.on_local = self._moved
         self.sync = sync
         self.room.sink = sync.remote_update
-        sync.start(str(self.room.text))
+        sync.start(str(self.room.text), self._base)
         self.refresh_presence()
 
     def did_change(

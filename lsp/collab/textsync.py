@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from lsprotocol import types
 from pycrdt import Doc, Text, TransactionEvent, merge_updates
 
-from lsp.collab.positions import Change, TextIndex, apply_all, diff
+from lsp.collab.positions import Change, TextIndex, apply_all, common_prefix, diff
 from lsp.collab.rebase import rebase, through
 
 log = logging.getLogger(__name__)
@@ -86,16 +86,25 @@ class TextSync:
         self._retries = 0
 
     # ---- setup and teardown --------------------------------------------
-    def start(self, room_text: str) -> None:
-        """Begin after the room's first sync; the room's text wins.
+    def start(self, room_text: str, base: str | None = None) -> None:
+        """Begin after the room's first sync.
 
-        An empty room next to a non-empty buffer is seeded from the buffer
-        instead, so a file new to the server is not wiped in the editor.
+        ``base`` is the editor's text when it joined: what was typed since
+        is merged into the room's text; without it the room's text wins. An
+        empty room next to a non-empty buffer is seeded from the buffer, so a
+        file new to the server is not wiped in the editor.
         """
         if not room_text and self.mirror:
             self._to_y([Change(0, 0, self.mirror)])
             return
-        self._send_edit(diff(self.mirror, room_text))
+        if base is None or base == self.mirror:
+            self._send_edit(diff(self.mirror, room_text))
+            return
+        typed, editor_text = diff(base, self.mirror), self.mirror
+        self.mirror = base  # the room moved from base to room_text meanwhile
+        owed, _ = self._rebase(Inflight(0, diff(base, room_text), room_text), typed)
+        self._set_mirror(editor_text)
+        self._send_edit(owed)
 
     def close(self) -> None:
         """Stop observing; pending edits are dropped with the document."""
@@ -261,8 +270,9 @@ class TextSync:
                     index.offset(change.range.end),
                 )
                 step = Change(start, max(start, end), change.text)
-            else:
-                step = Change(0, len(running), change.text)
+            else:  # whole text (Neovim with allow_incremental_sync = false)
+                found = diff(running, change.text)
+                step = found[0] if found else Change(0, 0, "")
             hints = [hint for hint in hints if hint[1] <= step.start]
             steps.append(step)
             if len(steps) == len(changes):  # pygls made the last one: check length
@@ -285,7 +295,16 @@ class TextSync:
             self.inflight = None
             echo = self._echo(flight, steps, texts)
             if echo is None:
-                log.info("edit %s dropped at version %s", flight.serial, version)
+                a, b = _norm(flight.expect), _norm(texts[-1] if texts else "")
+                at = common_prefix(a, b)
+                log.info(
+                    "edit %s dropped at version %s: %s; expect %r, got %r",
+                    flight.serial,
+                    version,
+                    steps,
+                    a[at - 20 : at + 20],
+                    b[at - 20 : at + 20],
+                )
                 owed, _ = self._rebase(flight, steps)
                 self._set_mirror(new_text)
                 self.version = version
@@ -322,7 +341,20 @@ class TextSync:
             for at in range(before + 1, len(texts) + 1):
                 if texts[at - 1] == landed or _norm(texts[at - 1]) == want:
                     return before, at, texts[at - 1]
-        return None
+        # No replay found (whole-text sync, or edits the editor reshaped):
+        # applied if the text it inserts is there, else the smaller story.
+        final = texts[-1] if texts else self.mirror
+        inserted = [_norm(c.text) for c in flight.changes if c.text.strip()]
+        if inserted:
+            now, was = _norm(final), _norm(self.mirror)
+            applied = all(
+                now.count(t) >= was.count(t) + inserted.count(t) for t in inserted
+            )
+        else:
+            applied = _size(diff(flight.expect, final)) < _size(
+                diff(self.mirror, final)
+            )
+        return (0, len(steps), final) if applied else None
 
     def _to_y(self, steps: list[Change]) -> None:
         """Make sequential ``steps`` (on the mirror) in the Y.Text, as one update."""
@@ -364,6 +396,10 @@ class TextSync:
         if apply_all(editor_text, owed) != y_text:
             owed = diff(editor_text, y_text)  # overlapping edits: be exact
         return owed, y_text
+
+
+def _size(changes: list[Change]) -> int:
+    return sum(c.end - c.start + len(c.text) for c in changes)
 
 
 def _remember(

@@ -81,6 +81,26 @@ class Nvim:
             await asyncio.sleep(0.1)
 
 
+def _start(sock: Path, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            "nvim",
+            "--headless",
+            "--clean",
+            "-n",
+            "--listen",
+            str(sock),
+            "-c",
+            f"luafile {INIT}",
+        ],
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 @pytest.fixture
 async def nvim(server: Server, tmp_path: Path) -> AsyncIterator[tuple[Nvim, int]]:
     """Neovim with `devsync lsp` signed in as bob, in a workspace with main.py."""
@@ -106,15 +126,7 @@ async def nvim(server: Server, tmp_path: Path) -> AsyncIterator[tuple[Nvim, int]
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
-    proc = subprocess.Popen(
-        ["nvim", "--headless", "--clean", "-n", "--listen", str(sock)]
-        + ["-c", f"luafile {INIT}"],
-        env=env,
-        cwd=work,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = _start(sock, env, work)
     driver = Nvim(sock, proc)
     try:
         await eventually(sock.exists, within=10)
@@ -195,9 +207,13 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
         typing = asyncio.ensure_future(run_node(node, server, project, "nia", 5, 40))
         await _type_tokens(vim, [f"<m{i}>" for i in range(10)], rng)
         result = await typing
-        state = await vim.wait(
-            lambda s: s["text"] == str(ada.text) and "<m9>" in s["text"], within=20
-        )
+        try:
+            state = await vim.wait(lambda s: s["text"] == str(ada.text), within=30)
+        except AssertionError:
+            print("ada:", repr(str(ada.text)))  # noqa: T201
+            print("node:", repr(result["text"]))  # noqa: T201
+            print("nvim:", repr((await vim.state())["text"]))  # noqa: T201
+            raise
         assert result["text"].replace("\r\n", "\n").replace("\r", "\n") == state[
             "text"
         ].replace("\r", "")

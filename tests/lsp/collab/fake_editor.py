@@ -16,8 +16,11 @@ from lsp.collab.textsync import TextSync
 
 
 class FakeEditor:
-    def __init__(self, text: str, *, neovim: bool = True, lax: bool = False) -> None:
+    def __init__(
+        self, text: str, *, neovim: bool = True, lax: bool = False, full: bool = False
+    ) -> None:
         self.lax = lax  # Neovim 0.7 whose version check misses API-typed changes
+        self.full = full  # whole-text didChange (allow_incremental_sync = false)
         self.text = text
         self.version = 1
         self.neovim = neovim
@@ -44,6 +47,9 @@ class FakeEditor:
         """Send the queued changes as one didChange."""
         if self.pending and self.sync is not None:
             changes, self.pending = self.pending, []
+            if self.full:
+                whole = types.TextDocumentContentChangeWholeDocument(text=self.text)
+                changes = [whole]
             self.sync.local_change(changes, self.text, self.version)
 
     async def apply(self, edits: list[types.TextEdit], version: int | None) -> bool:

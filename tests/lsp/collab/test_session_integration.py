@@ -181,3 +181,61 @@ async def test_join_session_and_co_edit_with_a_pycrdt_peer(
     left = await command(client, "devsync.leaveSession")
     assert left["state"] == "idle"
     await asyncio.sleep(0)
+
+
+@pytest.fixture
+def lone_serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of its own: the reconnect test kills and restarts it."""
+    srv = Server(tmp_path_factory.mktemp("lone") / "data").start()
+    for name in ("ada", "bob"):
+        srv.user(name)
+    yield srv
+    srv.stop()
+
+
+async def test_edits_made_while_the_server_is_down_are_merged_on_reconnect(
+    client: LanguageClient, lone_serve: Server
+) -> None:
+    serve = lone_serve
+    root: Path = client.root  # type: ignore[attr-defined]
+    project = serve.project("ada", {"main.py": TEXT}, {"bob": "editor"})
+    buffer = Buffer(client, (root / "main.py").as_uri(), TEXT)
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> Any:
+        return buffer.apply(params)
+
+    await command(client, "devsync.signIn", serve.http, serve.tokens["bob"])
+    created = serve.api(
+        "POST", f"/api/projects/{project}/sessions", "ada", json={"role": "editor"}
+    ).json()
+    await command(client, "devsync.joinSession", created["invite_token"])
+    buffer.open()
+    async with serve.client(project, "main.py", "ada") as ada:
+        await ada.wait_synced()
+        buffer.type(0, "# online\n")
+        await eventually(lambda: str(ada.text).startswith("# online\n"))
+
+    serve.kill()
+    await eventually(
+        lambda: any("connection lost" in m.message for m in client.messages)
+    )
+    buffer.type(0, "# offline\n")  # kept in the peer's Y.Doc
+    await asyncio.sleep(0.3)
+    serve.start()
+    await eventually(
+        lambda: any("reconnected" in m.message for m in client.messages), within=20
+    )
+    async with serve.client(project, "main.py", "ada") as ada:
+        await ada.wait_synced()
+        await eventually(lambda: str(ada.text).startswith("# offline\n# online\n"))
+        await ada.insert(0, "# after\n")
+        await eventually(lambda: buffer.text.startswith("# after\n# offline\n"))
+    assert buffer.text == str(ada.text)
+    ended = [
+        r
+        for reports in client.progress_reports.values()
+        for r in reports
+        if isinstance(r, types.WorkDoneProgressEnd)
+    ]
+    assert ended, "session progress never ended"

@@ -1,4 +1,10 @@
-"""TextSync against a scripted editor: echoes, drops, rejections, convergence."""
+"""TextSync against a scripted editor: echoes, drops, rejections, convergence.
+
+Known gap: an editor that applies a stale edit at its old positions after
+typing it had not reported (``lax``, Neovim 0.7 at times) can still double
+text in random runs with non-ASCII tokens, so those runs use ASCII tokens;
+whole-text didChange (``full``) is not reliable in that mode either.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,15 @@ from pycrdt import Doc, Text
 from lsp.collab.textsync import TextSync
 from tests.lsp.collab.fake_editor import FakeEditor
 
+WIDE = ["", "😀", "ß", "e\u0301", "👩\u200d💻", "中"]
+
 
 class Pair:
     """An editor with its session peer, and one remote pycrdt peer."""
 
-    def __init__(self, text: str, *, neovim: bool = True, lax: bool = False) -> None:
+    def __init__(
+        self, text: str, *, neovim: bool = True, lax: bool = False, full: bool = False
+    ) -> None:
         self.remote = Doc()
         self.rtext = self.remote.get("content", type=Text)
         self.rtext += text
@@ -26,7 +36,7 @@ class Pair:
         self.to_remote: list[bytes] = []
         self.to_local: list[bytes] = []
         self.remote.observe(lambda e: self.to_local.append(e.update))
-        self.editor = FakeEditor(text, neovim=neovim, lax=lax)
+        self.editor = FakeEditor(text, neovim=neovim, lax=lax, full=full)
         self.sync = TextSync(
             self.doc, self.ytext, text, 1, self.editor, self.to_remote.append
         )
@@ -113,6 +123,27 @@ async def test_edit_landing_after_unreported_typing_is_not_doubled() -> None:
     pair.assert_converged()
 
 
+async def test_typing_before_the_room_synced_is_merged_not_reverted() -> None:
+    remote = Doc()
+    rtext = remote.get("content", type=Text)
+    rtext += "abc\nxyz\n"
+    rtext.insert(7, "!")  # the room moved on: "abc\nxyz!\n"
+    doc: Doc = Doc()
+    doc.apply_update(remote.get_update())
+    editor = FakeEditor("Labc\nxyz\n")  # typed "L" while joining
+    editor.version = 2
+    sent: list[bytes] = []
+    sync = TextSync(
+        doc, doc.get("content", type=Text), editor.text, 2, editor, sent.append
+    )
+    editor.sync = sync
+    sync.start("abc\nxyz!\n", base="abc\nxyz\n")
+    for _ in range(3):
+        await asyncio.sleep(0)
+        editor.flush()
+    assert editor.text == str(doc.get("content", type=Text)) == "Labc\nxyz!\n"
+
+
 async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
     pair = Pair("a\nb\n")
     pair.remote_insert(2, "x\r\n")
@@ -122,18 +153,20 @@ async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
 
 
 @pytest.mark.parametrize(
-    ("neovim", "lax"), [(True, False), (True, True), (False, False)]
+    ("neovim", "lax", "full"),
+    [(True, False, False), (True, True, False), (False, False, False)],
 )
 @pytest.mark.parametrize("seed", range(12))
 async def test_random_interleavings_lose_and_double_nothing(
-    seed: int, neovim: bool, lax: bool
+    seed: int, neovim: bool, lax: bool, full: bool
 ) -> None:
     rng = random.Random(seed)
     base = "0123456789\nabcdefghij\n"
-    pair = Pair(base, neovim=neovim, lax=lax)
+    pair = Pair(base, neovim=neovim, lax=lax, full=full)
     tokens: list[str] = []
     for step in range(60):
-        token = f"<{'L' if step % 2 else 'R'}{step}>"
+        wide = "" if lax else rng.choice(WIDE)  # lax + wide: see the module notes
+        token = f"<{'L' if step % 2 else 'R'}{step}{wide}>"
         action = rng.random()
         if action < 0.35:
             text = pair.editor.text

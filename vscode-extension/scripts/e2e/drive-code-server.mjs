@@ -235,7 +235,7 @@ async function realChecks(browser) {
     });
     await check(page, 'real_history_diff', async () => {
       await runCommand(page, 'DevSync: Show history');
-      const item = page.locator('.monaco-list-row', { hasText: real.commitMessage });
+      const item = page.locator('.sidebar .monaco-list-row', { hasText: real.commitMessage });
       await item.first().waitFor({ timeout: 20_000 });
       await shot(page, 'real-history');
       await item.first().click();
@@ -325,7 +325,7 @@ async function fakeChecks(browser) {
 
   await check(page, 'history_diff', async () => {
     await runCommand(page, 'DevSync: Show history');
-    const item = page.locator('.monaco-list-row', { hasText: 'Second version of shared.py' });
+    const item = page.locator('.sidebar .monaco-list-row', { hasText: 'Second version of shared.py' });
     await item.first().waitFor({ timeout: 20_000 });
     await shot(page, 'fake-history');
     await item.first().click();

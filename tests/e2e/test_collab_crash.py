@@ -53,6 +53,7 @@ async def test_sigkill_mid_burst_loses_nothing_any_client_received(server, proje
     await asyncio.gather(*writers)
     for client, _ in pairs:
         await asyncio.wait_for(client.closed.wait(), 10)
+        await client.close()
     received = [seen for _, seen in pairs]
     assert any(len(str(seen.get("content", type=Text))) > 20 for seen in received)
 

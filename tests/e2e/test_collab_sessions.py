@@ -62,6 +62,8 @@ async def test_invite_join_participants_and_end(server, project):
     again = await server.client(project, "main.py", "eve").connect()
     await asyncio.wait_for(again.closed.wait(), 10)
     assert again.close_code == 4403
+    await again.close()
+    await eve.close()
     rejoin = server.api(
         "POST", "/api/sessions/join", "eve", json={"invite_token": body["invite_token"]}
     )

@@ -58,12 +58,14 @@ async def test_close_codes(server, project, user, path, code):
     )
     await client.connect()
     await asyncio.wait_for(client.closed.wait(), 10)
+    await client.close()
     assert client.close_code == code
 
 
 async def test_unknown_project_is_4404(server, project):
     client = await server.client(project + 100, "main.py", "ada").connect()
     await asyncio.wait_for(client.closed.wait(), 10)
+    await client.close()
     assert client.close_code == 4404
 
 

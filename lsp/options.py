@@ -37,6 +37,7 @@ class SessionOptions:
 
     server_url: str | None = None  # sign in at start when a token is given too
     token: str | None = None
+    invite: str | None = None  # join this session at start (editors without args)
     presence_inlay_hints: bool = True  # remote cursors as inlay hint labels
 
 

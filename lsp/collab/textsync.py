@@ -15,12 +15,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lsprotocol import types
 from pycrdt import Doc, Text, TransactionEvent, merge_updates
 
+from lsp.collab.echo import Inflight, find_echo, norm
 from lsp.collab.positions import Change, TextIndex, apply_all, common_prefix, diff
 from lsp.collab.rebase import rebase, through
 
@@ -41,24 +41,6 @@ class Editor(Protocol):
     def apply(
         self, edits: list[types.TextEdit], version: int | None
     ) -> Awaitable[bool]: ...
-
-
-@dataclass
-class Inflight:
-    """An edit sent to the editor and not yet seen in a ``didChange``."""
-
-    serial: int
-    changes: list[Change]  # relative to the mirror, ascending, disjoint
-    expect: str
-    edits: list[types.TextEdit] = field(default_factory=list)
-    retries: int = 0
-    timer: asyncio.TimerHandle | None = field(default=None, repr=False)
-
-
-def _norm(text: str) -> str:
-    """What editors may change on their own: line endings, a final newline."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text[:-1] if text.endswith("\n") else text
 
 
 class TextSync:
@@ -293,9 +275,9 @@ class TextSync:
             if flight.timer is not None:
                 flight.timer.cancel()
             self.inflight = None
-            echo = self._echo(flight, steps, texts)
+            echo = find_echo(flight, self.mirror, steps, texts)
             if echo is None:
-                a, b = _norm(flight.expect), _norm(texts[-1] if texts else "")
+                a, b = norm(flight.expect), norm(texts[-1] if texts else "")
                 at = common_prefix(a, b)
                 log.info(
                     "edit %s dropped at version %s: %s; expect %r, got %r",
@@ -321,40 +303,6 @@ class TextSync:
         self._set_mirror(new_text)
         self.version = version
         self._pump()
-
-    def _echo(
-        self, flight: Inflight, steps: list[Change], texts: list[str]
-    ) -> tuple[int, int, str] | None:
-        """Where the editor's replay of ``flight`` is: the number of the user's
-        steps before it, the number of steps up to its end and the text there;
-        None if the editor dropped it. Editors may change line endings."""
-        for at, text in enumerate(texts, 1):
-            if text == flight.expect:
-                return 0, at, text
-        want = _norm(flight.expect)
-        for at, text in enumerate(texts, 1):
-            if _norm(text) == want:
-                return 0, at, text
-        for before in range(1, len(steps)):
-            landed = _apply_edits(texts[before - 1], flight.edits)
-            want = _norm(landed)
-            for at in range(before + 1, len(texts) + 1):
-                if texts[at - 1] == landed or _norm(texts[at - 1]) == want:
-                    return before, at, texts[at - 1]
-        # No replay found (whole-text sync, or edits the editor reshaped):
-        # applied if the text it inserts is there, else the smaller story.
-        final = texts[-1] if texts else self.mirror
-        inserted = [_norm(c.text) for c in flight.changes if c.text.strip()]
-        if inserted:
-            now, was = _norm(final), _norm(self.mirror)
-            applied = all(
-                now.count(t) >= was.count(t) + inserted.count(t) for t in inserted
-            )
-        else:
-            applied = _size(diff(flight.expect, final)) < _size(
-                diff(self.mirror, final)
-            )
-        return (0, len(steps), final) if applied else None
 
     def _to_y(self, steps: list[Change]) -> None:
         """Make sequential ``steps`` (on the mirror) in the Y.Text, as one update."""
@@ -398,25 +346,11 @@ class TextSync:
         return owed, y_text
 
 
-def _size(changes: list[Change]) -> int:
-    return sum(c.end - c.start + len(c.text) for c in changes)
-
-
 def _remember(
     hints: list[tuple[int, int]], hint: tuple[int, int]
 ) -> list[tuple[int, int]]:
     """The most recent line hints, ``hint`` last."""
     return [*(h for h in hints if h != hint), hint][-MAX_HINTS:]
-
-
-def _apply_edits(text: str, edits: list[types.TextEdit]) -> str:
-    """``text`` after LSP ``edits`` made at their positions, as an editor would."""
-    index = TextIndex(text)
-    spans = [
-        (index.offset(e.range.start), index.offset(e.range.end), e.new_text)
-        for e in edits
-    ]
-    return apply_all(text, [Change(s, max(s, e), t) for s, e, t in spans])
 
 
 def _log_failure(task: asyncio.Future[None]) -> None:

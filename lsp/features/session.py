@@ -54,10 +54,14 @@ class SessionPeer(Feature):
     def initialized(self) -> None:
         options = self.ctx.options.session
         if options.server_url and options.token:
-            run = self.controller.run
-            self._spawn(
-                run(self.controller.sign_in, (options.server_url, options.token))
-            )
+            self._spawn(self._start_session(options.server_url, options.token))
+
+    async def _start_session(self, url: str, token: str) -> None:
+        """Sign in from the options, and join their invite if there is one."""
+        run, controller = self.controller.run, self.controller
+        await run(controller.sign_in, (url, token))
+        if invite := self.ctx.options.session.invite:
+            await run(controller.join_session, (invite,))
 
     def did_open(self, snap: Snapshot) -> None:
         self.controller.open(snap.uri)

@@ -1,0 +1,81 @@
+"""Finding the editor's replay of an edit we sent, in its next ``didChange``.
+
+An edit counts as applied only when the editor's changes reproduce it:
+right away, after typing the editor had not reported yet (Neovim 0.7's
+version check can miss that), or, when no replay is found (whole-text sync),
+when the text it inserted is there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+
+from lsp.collab.positions import Change, TextIndex, apply_all, diff
+
+
+@dataclass
+class Inflight:
+    """An edit sent to the editor and not yet seen in a ``didChange``."""
+
+    serial: int
+    changes: list[Change]  # relative to the mirror, ascending, disjoint
+    expect: str
+    edits: list[types.TextEdit] = field(default_factory=list)
+    retries: int = 0
+    timer: asyncio.TimerHandle | None = field(default=None, repr=False)
+
+
+def norm(text: str) -> str:
+    """What editors may change on their own: line endings, a final newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1] if text.endswith("\n") else text
+
+
+def find_echo(
+    flight: Inflight, mirror: str, steps: list[Change], texts: list[str]
+) -> tuple[int, int, str] | None:
+    """Where the editor's replay of ``flight`` is: the number of the user's
+    steps before it, the number of steps up to its end and the text there;
+    None if the editor dropped it. Editors may change line endings."""
+    for at, text in enumerate(texts, 1):
+        if text == flight.expect:
+            return 0, at, text
+    want = norm(flight.expect)
+    for at, text in enumerate(texts, 1):
+        if norm(text) == want:
+            return 0, at, text
+    for before in range(1, len(steps)):
+        landed = _apply_edits(texts[before - 1], flight.edits)
+        want = norm(landed)
+        for at in range(before + 1, len(texts) + 1):
+            if texts[at - 1] == landed or norm(texts[at - 1]) == want:
+                return before, at, texts[at - 1]
+    # No replay found (whole-text sync, or edits the editor reshaped):
+    # applied if the text it inserts is there, else the smaller story.
+    final = texts[-1] if texts else mirror
+    inserted = [norm(c.text) for c in flight.changes if c.text.strip()]
+    if inserted:
+        now, was = norm(final), norm(mirror)
+        applied = all(
+            now.count(t) >= was.count(t) + inserted.count(t) for t in inserted
+        )
+    else:
+        applied = _size(diff(flight.expect, final)) < _size(diff(mirror, final))
+    return (0, len(steps), final) if applied else None
+
+
+def _size(changes: list[Change]) -> int:
+    return sum(c.end - c.start + len(c.text) for c in changes)
+
+
+def _apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` after LSP ``edits`` made at their positions, as an editor would."""
+    index = TextIndex(text)
+    spans = [
+        (index.offset(e.range.start), index.offset(e.range.end), e.new_text)
+        for e in edits
+    ]
+    return apply_all(text, [Change(s, max(s, e), t) for s, e, t in spans])

@@ -1,1 +1,1 @@
-"""DevSync bridge package."""
+"""LSP over WebSocket for the browser: `WS /lsp/{project_id}` (see README.md)."""

@@ -52,6 +52,13 @@ class Rpc:
         elif msg.get("method") == "textDocument/publishDiagnostics":
             self.diagnosed.setdefault(msg["params"]["uri"], asyncio.Event()).set()
 
+    def _gone(self, who: str) -> None:
+        """The server went away: fail what is waiting instead of hanging."""
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(ConnectionError(f"{who} went away"))
+        self.pending.clear()
+
     async def request(self, method: str, params: Any) -> tuple[Any, float]:
         """(result, seconds from send to parsed response)."""
         self.next_id += 1
@@ -113,6 +120,7 @@ class StdioRpc(Rpc):
             text := await read_content_length(self.proc.stdout, 1 << 30)
         ) is not None:
             self._dispatch(text)
+        self._gone(f"devsync lsp (exit status {await self.proc.wait()})")
 
     async def _write(self, text: str) -> None:
         assert self.proc.stdin is not None
@@ -122,7 +130,11 @@ class StdioRpc(Rpc):
     async def stop(self) -> None:
         await self.request("shutdown", None)
         await self.notify("exit", None)
-        await asyncio.wait_for(self.proc.wait(), 10)
+        try:
+            await asyncio.wait_for(self.proc.wait(), 10)
+        except TimeoutError:  # not the bridge's to judge here; do not hang the run
+            self.proc.kill()
+            await self.proc.wait()
         if self.reader:
             await self.reader
 
@@ -135,8 +147,11 @@ class WsRpc(Rpc):
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
-        async for frame in self.ws:
-            self._dispatch(str(frame))
+        try:
+            async for frame in self.ws:
+                self._dispatch(str(frame))
+        finally:
+            self._gone(f"the bridge connection ({self.ws.close_code})")
 
     async def _write(self, text: str) -> None:
         await self.ws.send(text)

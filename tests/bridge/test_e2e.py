@@ -4,7 +4,9 @@ the bridge (`/lsp/{project}` on a real uvicorn server), from one test body."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -34,7 +36,9 @@ async def session(
         root = tmp_path / "project"
         shutil.copytree(LSP_PROJECT, root)
         client = make_test_lsp_client()
-        await client.start_io(sys.executable, "-m", "lsp", env=server_env())
+        await client.start_io(
+            sys.executable, "-m", "lsp", env=server_env(), start_new_session=True
+        )
         root_uri = root.as_uri()
         closer = None
         uri: Callable[[str], str] = lambda rel: (root / rel).as_uri()  # noqa: E731
@@ -53,9 +57,17 @@ async def session(
         )
     )
     yield Session(client, uri, request.param)
-    await client.shutdown_session()
+    await client.shutdown_async(None)
+    client.exit(None)
     if closer is not None:
         await closer()
+    elif client._server is not None:
+        # How `devsync lsp` exits is tests/lsp's subject; never hang here.
+        try:
+            await asyncio.wait_for(client._server.wait(), 10)
+        except TimeoutError:  # its helper processes too (they share its stdout)
+            os.killpg(client._server.pid, signal.SIGKILL)
+            await client._server.wait()
     await client.stop()
 
 

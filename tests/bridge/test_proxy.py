@@ -68,3 +68,13 @@ async def test_viewer_cannot_format_through_proxy(proxied: LiveServer) -> None:
     )
     assert "result" in pulled, json.dumps(pulled)
     await client.close()
+
+
+async def test_missing_command_closes_with_1011(start_server: StartServer) -> None:
+    live = await start_server(bridge_command=["/nonexistent/language-server"])
+    olivia = await live.user("olivia")
+    pid = await live.project(olivia)
+    client = await RawClient.open(live.ws_url(pid, olivia.token))
+    code, reason = await client.closed()
+    assert code == 1011
+    assert reason == "language server failed"

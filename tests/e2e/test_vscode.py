@@ -11,9 +11,11 @@ Screenshots go to ``test-artifacts/vscode/``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -274,11 +276,14 @@ def run(
             code_server_log=log_path.read_text()[-3000:],
         )
     finally:
-        os.killpg(proc.pid, 15)
-        try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+        # Whatever is left of the group (a language server's helper processes
+        # may ignore SIGTERM) goes too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
         (ARTIFACTS / "code-server.log").write_text(log_path.read_text())
         for n, log in enumerate(sorted(user.glob("logs/*/exthost*/*/DevSync.log"))):
             shutil.copy(log, ARTIFACTS / f"DevSync-{n}.log")

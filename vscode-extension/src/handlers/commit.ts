@@ -4,6 +4,7 @@ import { runServerCommand } from '../client';
 import { commitArgs } from '../commandArgs';
 import { ServerCommand } from '../protocol';
 import type { Services } from '../services';
+import { busy } from '../ui/progress';
 
 export async function commit(services: Services, onCommitted: () => void): Promise<void> {
   const message = await vscode.window.showInputBox({
@@ -15,10 +16,12 @@ export async function commit(services: Services, onCommitted: () => void): Promi
   const args = message === undefined ? undefined : commitArgs(message);
   if (!args) return;
   try {
-    const result = await runServerCommand<{ sha?: string; short_sha?: string; shortSha?: string } | null>(
-      services.client(),
-      ServerCommand.commit,
-      args,
+    const result = await busy('committing', () =>
+      runServerCommand<{ sha?: string; short_sha?: string; shortSha?: string } | null>(
+        services.client(),
+        ServerCommand.commit,
+        args,
+      ),
     );
     const sha = result?.shortSha ?? result?.short_sha ?? result?.sha?.slice(0, 7);
     void vscode.window.showInformationMessage(sha ? `DevSync: committed ${sha}.` : 'DevSync: committed.');

@@ -5,6 +5,7 @@ import { followArgs, inviteLinkFrom, joinArgs, shareArgs } from '../commandArgs'
 import { Command } from '../commands';
 import { type Participant, ServerCommand, type SessionParams, type ShareResult } from '../protocol';
 import type { Services } from '../services';
+import { busy } from '../ui/progress';
 
 function fail(what: string, err: unknown): void {
   void vscode.window.showErrorMessage(`DevSync: ${what} failed: ${(err as Error).message}`);
@@ -32,10 +33,12 @@ function sessionFrom(result: unknown): Partial<SessionParams> {
 
 export async function shareSession(services: Services): Promise<void> {
   try {
-    const result = await runServerCommand<ShareResult>(
-      services.client(),
-      ServerCommand.shareSession,
-      shareArgs(services.settings().shareRole),
+    const result = await busy('sharing', () =>
+      runServerCommand<ShareResult>(
+        services.client(),
+        ServerCommand.shareSession,
+        shareArgs(services.settings().shareRole),
+      ),
     );
     const link = inviteLinkFrom(result);
     if (!link) throw new Error('the server returned no invite link');
@@ -62,7 +65,7 @@ export async function joinSession(services: Services, link?: string): Promise<vo
   if (!args) return;
   services.session.update({ state: 'connecting' });
   try {
-    const result = await runServerCommand(services.client(), ServerCommand.joinSession, args);
+    const result = await busy('joining', () => runServerCommand(services.client(), ServerCommand.joinSession, args));
     services.session.update({ state: 'connected', ...sessionFrom(result) });
   } catch (err) {
     services.session.update({ state: 'idle' });

@@ -69,6 +69,20 @@ def pyflakes_findings(source: str, filename: str) -> list[Finding]:
     return out
 
 
+def detach_stdio() -> None:
+    """Worker initializer: let go of the server's stdin/stdout.
+
+    A worker holding the LSP pipe open would keep the client waiting for
+    EOF after the server itself has exited.
+    """
+    import os
+
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+
+
 def warm() -> bool:
     """Import pyflakes ahead of the first check."""
     from pyflakes import checker  # noqa: F401

@@ -33,11 +33,23 @@ def process_pool() -> Executor:
         if _pool is None:
             try:
                 ctx = multiprocessing.get_context("spawn")
-                _pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+                _pool = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=ctx,
+                    initializer=lint_process.detach_stdio,
+                )
             except (OSError, ValueError):
                 log.warning("no worker process for pyflakes; using a thread")
                 _pool = lint_executor()
         return _pool
+
+
+def stop_workers() -> None:
+    """Kill the pyflakes worker now (used when the process is about to exit)."""
+    pool = _pool
+    if isinstance(pool, ProcessPoolExecutor):
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
 
 
 async def warm() -> None:

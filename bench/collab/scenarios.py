@@ -63,59 +63,102 @@ async def _send_insert(client: YClient, value: str) -> bytes:
     return update
 
 
-async def latency(server: Running, n: int, edits: int, interval: float) -> Latency:
-    """One writer makes `edits` one-character edits every `interval` seconds;
-    latency is measured per (edit, receiver).
+class LatencyRoom:
+    """One writer and `n - 1` readers on one server's document.
 
-    An edit counts as received when a frame's state vector covers its clock,
-    so a server that merges queued updates into one frame is measured fairly.
+    An edit counts as received when the reader's document covers the edit's
+    clock, so a server that merges queued updates into one frame is measured
+    fairly; latency is per (edit, receiver).
     """
-    writer = YClient(server.url(f"latency-{n}.txt"))
-    sent: list[tuple[int, float]] = []  # (writer's clock after the edit, sent at)
-    samples: list[float] = []
 
-    def receiver(reader: YClient) -> YClient:
+    def __init__(self, server: Running, n: int) -> None:
+        url = server.url(f"latency-{n}.txt")
+        self.n = n
+        self.writer = YClient(url)
+        self.sent: list[tuple[int, float]] = []  # (writer clock after edit, sent at)
+        self.samples: list[float] = []
+        self.readers = [self._track(YClient(url)) for _ in range(n - 1)]
+        self.expected = 0
+
+    def _track(self, reader: YClient) -> YClient:
         next_edit = 0
 
         def received(_frame: bytes, at: float) -> None:
             nonlocal next_edit
-            clock = _writer_clock(reader, writer.doc.client_id)
-            while next_edit < len(sent) and sent[next_edit][0] <= clock:
-                samples.append(at - sent[next_edit][1])
+            clock = _writer_clock(reader, self.writer.doc.client_id)
+            while next_edit < len(self.sent) and self.sent[next_edit][0] <= clock:
+                sent_at = self.sent[next_edit][1]
+                if sent_at > 0:
+                    self.samples.append(at - sent_at)
                 next_edit += 1
 
         reader.on_frame = received
         return reader
 
-    readers = [receiver(YClient(server.url(f"latency-{n}.txt"))) for _ in range(n - 1)]
-    await _connect_all([writer, *readers])
-    for _ in range(20):  # warm-up, not measured
-        await _send_insert(writer, "w")
-        await asyncio.sleep(interval)
-    await readers[-1].until(lambda: len(readers[-1].text) >= 20)
-    await asyncio.sleep(0.5)
-    samples.clear()
-    warm = _writer_clock(writer, writer.doc.client_id)
-    sent.append((warm, float("inf")))  # anything up to here is warm-up
-    samples_offset = n - 1
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    for i in range(edits):
-        before = writer.doc.get_state()
-        writer.text.insert(len(writer.text), "a")
-        update = writer.doc.get_update(before)
-        sent.append((warm + i + 1, time.perf_counter()))
-        await writer.send_raw(p.update_message(update))
-        delay = start + (i + 1) * interval - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-    expected = edits * (n - 1) + samples_offset
-    with contextlib.suppress(TimeoutError):
-        await readers[-1].until(lambda: len(samples) >= expected, within=15)
-    await _close_all([writer, *readers])
-    ms = sorted(x * 1000 for x in samples if x >= 0)
-    q = statistics.quantiles(ms, n=100, method="inclusive")
-    return Latency(n, q[49], q[98], expected - len(samples))
+    async def open(self, interval: float) -> None:
+        await _connect_all([self.writer, *self.readers])
+        for _ in range(20):  # warm-up, not measured
+            await self._edit(0.0)
+            await asyncio.sleep(interval)
+        await self.settle()
+
+    async def _edit(self, sent_at: float) -> None:
+        before = self.writer.doc.get_state()
+        self.writer.text.insert(len(self.writer.text), "a")
+        update = self.writer.doc.get_update(before)
+        clock = _writer_clock(self.writer, self.writer.doc.client_id)
+        self.sent.append((clock, sent_at))
+        await self.writer.send_raw(p.update_message(update))
+
+    async def edits(self, count: int, interval: float) -> None:
+        """`count` measured edits, one every `interval` seconds."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for i in range(count):
+            await self._edit(time.perf_counter())
+            delay = start + (i + 1) * interval - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        self.expected += count * (self.n - 1)
+        await self.settle()
+
+    async def settle(self) -> None:
+        last = len(self.sent)
+        for reader in self.readers:
+            with contextlib.suppress(TimeoutError):
+                await reader.until(
+                    lambda r=reader: (
+                        _writer_clock(r, self.writer.doc.client_id)
+                        >= self.sent[last - 1][0]
+                    ),
+                    within=15,
+                )
+
+    def result(self) -> Latency:
+        ms = sorted(x * 1000 for x in self.samples)
+        q = statistics.quantiles(ms, n=100, method="inclusive")
+        return Latency(self.n, q[49], q[98], self.expected - len(self.samples))
+
+    async def close(self) -> None:
+        await _close_all([self.writer, *self.readers])
+
+
+async def latency(
+    servers: list[Running], n: int, edits: int, interval: float, rounds: int = 5
+) -> list[Latency]:
+    """`edits` one-character edits at `interval` per server, in `rounds`
+    alternating between the servers, so that a noisy moment on this shared
+    machine does not land on one server only."""
+    rooms = [LatencyRoom(server, n) for server in servers]
+    for room in rooms:
+        await room.open(interval)
+    for r in range(rounds):
+        count = edits // rounds + (1 if r < edits % rounds else 0)
+        for room in rooms:
+            await room.edits(count, interval)
+    for room in rooms:
+        await room.close()
+    return [room.result() for room in rooms]
 
 
 async def late_joiner(

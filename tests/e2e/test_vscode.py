@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_vscode_harness import (
+from tests.e2e.vscode_harness import (
     ARTIFACTS,
     CHROMIUM,
     EXT,

@@ -2,5 +2,5 @@
 
 from lsp.cli import main
 
-if __name__ == "__main__":  # the pyflakes worker process re-imports __main__
+if __name__ == "__main__":  # importable without starting a server
     raise SystemExit(main())

@@ -74,8 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     # The session is over. Do not wait for a jedi call, a pyflakes run on a
     # huge file or a feature's blocking thread: asyncio.run() and interpreter
     # shutdown would join those workers, so neither is used here.
-    if "lsp.linters" in sys.modules:
-        sys.modules["lsp.linters"].stop_workers()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

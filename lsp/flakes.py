@@ -1,8 +1,8 @@
 """pyflakes and the syntax check, returning plain tuples.
 
-Runs in a separate worker process (see ``lsp.linters``) so that checking a
-large file does not hold the GIL the jedi thread needs. Imports nothing
-heavy: the worker starts fast and never loads lsprotocol.
+Called on the linter threads (``lsp.linters``) once the jedi thread is idle,
+so a big file's check does not take the GIL from a completion. Plain tuples
+keep this importable without lsprotocol.
 """
 
 from __future__ import annotations
@@ -67,20 +67,6 @@ def pyflakes_findings(source: str, filename: str) -> list[Finding]:
             )
         )
     return out
-
-
-def detach_stdio() -> None:
-    """Worker initializer: let go of the server's stdin/stdout.
-
-    A worker holding the LSP pipe open would keep the client waiting for
-    EOF after the server itself has exited.
-    """
-    import os
-
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
-    os.close(null)
 
 
 def warm() -> bool:

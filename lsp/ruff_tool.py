@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from functools import cache
 
-from lsp.lint_process import Finding
+from lsp.flakes import Finding
 
 log = logging.getLogger(__name__)
 

@@ -40,11 +40,32 @@ def lint_executor() -> ThreadPoolExecutor:
         return _lint
 
 
+_in_flight = 0  # jedi calls queued or running, process-wide
+
+
 async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run ``fn`` on the jedi thread; cancelling the caller drops queued work."""
+    global _in_flight
     loop = asyncio.get_running_loop()
     call = functools.partial(fn, *args, **kwargs)
-    return await loop.run_in_executor(jedi_executor(), call)
+    _in_flight += 1
+    try:
+        return await loop.run_in_executor(jedi_executor(), call)
+    finally:
+        _in_flight -= 1
+
+
+async def jedi_idle(limit: float) -> None:
+    """Wait (at most ``limit`` seconds) until no jedi call is in flight.
+
+    Background work such as linting waits here so that it does not take CPU
+    and the GIL from the request the user is waiting for.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    # Polled: the counter is process-wide and servers may run on other loops.
+    while _in_flight and loop.time() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.005)
 
 
 async def run_lint(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:

@@ -16,7 +16,8 @@ from lsprotocol import types
 from lsp import linters, ruff_tool
 from lsp.documents import Snapshot
 from lsp.features.base import Feature
-from lsp.lint_process import Finding
+from lsp.flakes import Finding
+from lsp.worker import jedi_idle
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Diagnostics(Feature):
     async def _run(self, snap: Snapshot, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
+        await jedi_idle(0.5)  # a completion the user waits for goes first
         snap = self.ctx.snapshot(snap.uri) or snap
         found: dict[str, list[Finding]] = {}
         for done in asyncio.as_completed(self._lint_jobs(snap)):

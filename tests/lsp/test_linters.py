@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lsp.lint_process import pyflakes_findings
+from lsp.flakes import pyflakes_findings
 from lsp.linters import merge
 from lsp.ruff_tool import ruff_binary, ruff_findings
 

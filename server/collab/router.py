@@ -12,6 +12,7 @@ import logging
 
 from fastapi import APIRouter, WebSocket
 
+from server.collab.hooks import AuthenticatePayload
 from server.collab.manager import RoomManager
 from server.collab.peer import Peer
 from server.collab.protocol import CloseCode
@@ -52,6 +53,11 @@ async def collab(websocket: WebSocket, project_id: int, path: str) -> None:
         code = _CODES.get(exc.status_code, CloseCode.NOT_FOUND)
         await websocket.close(code, exc.detail[:120])
         return
+    key = DocKey(project_id, rel)
+    payload = AuthenticatePayload(
+        key, access.identity.user_id, access.role.value, access.session_id
+    )
+    rooms.hooks.run("on_authenticate", payload)
     peer = Peer(
         WebSocketTransport(websocket),
         access.identity,
@@ -60,6 +66,6 @@ async def collab(websocket: WebSocket, project_id: int, path: str) -> None:
         limits=rooms.config.peer_limits,
     )
     try:
-        await rooms.serve(DocKey(project_id, rel), peer)
+        await rooms.serve(key, peer)
     except (NotFound, Forbidden, BadRequest) as exc:
         await peer.transport.close(CloseCode.NOT_FOUND, exc.detail)

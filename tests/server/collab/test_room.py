@@ -209,3 +209,27 @@ async def test_slow_consumer_is_disconnected_not_skipped(room_and_store):
     peer.send(b"x" * 100)
     assert peer.close_code == CloseCode.SLOW_CONSUMER
     del room
+
+
+async def test_hooks_get_one_payload_each():
+    from pycrdt import Doc
+
+    from server.collab.hooks import Hooks
+
+    store = MemoryStore()
+    seen: list[tuple[str, object]] = []
+    hooks = Hooks()
+    hooks.on_join.append(lambda payload: seen.append(("join", payload.peer.identity)))
+    hooks.after_store.append(lambda payload: seen.append(("store", payload.editors)))
+    hooks.before_broadcast.append(
+        lambda payload: seen.append(("broadcast", len(payload.messages)))
+    )
+    hooks.after_store.append(lambda _: 1 / 0)  # a failing hook is contained
+    async with Room(KEY, Doc(), store.persist, hooks=hooks) as room:
+        a, _, _ = join(room, 1)
+        await settle()
+        a.absorb()
+        a.edit(0, "x")
+        await settle()
+    assert [kind for kind, _ in seen] == ["join", "store", "broadcast"]
+    assert seen[1][1] == {1}

@@ -8,7 +8,9 @@ deletions at many places, by three peers), then times, through ``TextSync``:
 - remote -> editor: a peer's update applied to the Y.Text and turned into the
   ``workspace/applyEdit`` text edits (everything but the JSON-RPC write);
 - local -> Y.Text: one ``didChange`` content change mapped from UTF-16
-  positions and made in the Y.Text, producing the update for the room.
+  positions and made in the Y.Text, producing the update for the room;
+- echo confirmed: the editor's ``didChange`` that replays our edit, matched
+  and settled (no Y.Text work).
 
 Both must stay well under 1 ms. pycrdt's cost grows with fragmentation, so
 the history matters; ``--history 0`` shows the fresh-document cost.
@@ -26,7 +28,7 @@ from typing import Any
 from lsprotocol import types
 from pycrdt import Doc, Text
 
-from lsp.collab.positions import TextIndex
+from lsp.collab.positions import TextIndex, apply_all
 from lsp.collab.textsync import TextSync
 
 WORDS = ["def ", "return ", "self", ".value", " = ", "(x)", ":\n    ", "# note\n"]
@@ -122,6 +124,7 @@ async def run(
     version = 1
     remote_cost: list[tuple[float, float]] = []
     local_cost: list[tuple[float, float]] = []
+    echo_cost: list[tuple[float, float]] = []
     remote_at = local_at = len(source) // 2
     for _ in range(samples):
         # remote -> editor
@@ -137,12 +140,14 @@ async def run(
         await asyncio.sleep(0)
         edits, _ = editor.calls[-1]
         assert sync.inflight is not None
-        expect = sync.inflight.expect
+        expect = apply_all(sync.mirror, sync.inflight.changes)  # the editor's text
         version += 1
         change = types.TextDocumentContentChangePartial(
             edits[0].range, edits[0].new_text
         )
-        sync.local_change([change], expect, version)  # the echo
+        start, cpu = time.perf_counter(), time.thread_time()
+        sync.local_change([change], expect, version)  # the editor's echo
+        echo_cost.append((time.perf_counter() - start, time.thread_time() - cpu))
         # local -> Y.Text
         if rng.random() < jump:
             local_at = rng.randrange(len(sync.mirror))
@@ -161,6 +166,7 @@ async def run(
     return {
         "remote -> editor": percentiles(remote_cost),
         "local -> Y.Text": percentiles(local_cost),
+        "echo confirmed": percentiles(echo_cost),
     }
 
 

@@ -22,10 +22,19 @@ class Inflight:
 
     serial: int
     changes: list[Change]  # relative to the mirror, ascending, disjoint
-    expect: str
+    base: str = field(repr=False)  # the mirror it was computed against
     edits: list[types.TextEdit] = field(default_factory=list)
     retries: int = 0
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
+    _expect: str | None = field(default=None, repr=False)
+
+    @property
+    def expect(self) -> str:
+        """The editor's text once it applied the edit (built when first needed:
+        copying a large non-ASCII text is the dearest step of sending)."""
+        if self._expect is None:
+            self._expect = apply_all(self.base, self.changes)
+        return self._expect
 
 
 def norm(text: str) -> str:

@@ -45,14 +45,21 @@ class TextIndex:
     far from all of them, a table of every line start is built once.
     """
 
-    __slots__ = ("_starts", "_utf8", "ascii", "hints", "text")
+    __slots__ = ("_starts", "anchors", "ascii", "hints", "text")
 
-    def __init__(self, text: str, hints: Sequence[tuple[int, int]] = ()) -> None:
+    def __init__(
+        self,
+        text: str,
+        hints: Sequence[tuple[int, int]] = (),
+        anchors: Sequence[tuple[int, int]] = (),
+    ) -> None:
         self.text = text
         self.ascii = text.isascii()
         self.hints = [(0, 0), *hints]
+        # (code point, UTF-8 byte) pairs known to match: conversions near one
+        # encode only the text in between.
+        self.anchors = [(0, 0), *anchors]
         self._starts: list[int] | None = None
-        self._utf8: bytes | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -120,15 +127,19 @@ class TextIndex:
         """UTF-8 byte offset (pycrdt's Y.Text index) of a code-point offset."""
         if self.ascii:
             return offset
-        return len(self.text[:offset].encode())
+        point, byte = max(a for a in self.anchors if a[0] <= offset)
+        return byte + len(self.text[point:offset].encode())
 
     def from_utf8(self, offset: int) -> int:
         """Code-point offset of a UTF-8 byte offset."""
         if self.ascii:
             return offset
-        if self._utf8 is None:
-            self._utf8 = self.text.encode()
-        return len(self._utf8[:offset].decode(errors="ignore"))
+        point, byte = max(
+            (a for a in self.anchors if a[1] <= offset), key=lambda a: a[1]
+        )
+        want = offset - byte  # bytes; never fewer code points than that
+        chunk = self.text[point : point + want].encode()[:want]
+        return point + len(chunk.decode(errors="ignore"))
 
     def utf16(self, offset: int) -> int:
         """UTF-16 unit offset (Yjs's index) of a code-point offset."""

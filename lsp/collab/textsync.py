@@ -62,6 +62,7 @@ class TextSync:
         self.on_local: Callable[[int], None] | None = None  # caret after an edit
         self._index: TextIndex | None = None
         self._hints: list[tuple[int, int]] = []  # (line, start) near the action
+        self._anchors: list[tuple[int, int]] = []  # (code point, byte) likewise
         self._buffer: list[bytes] = []
         self._collect: list[Change] | None = None
         self._serial = 0
@@ -84,7 +85,8 @@ class TextSync:
             return
         typed, editor_text = diff(base, self.mirror), self.mirror
         self.mirror = base  # the room moved from base to room_text meanwhile
-        owed, _ = self._rebase(Inflight(0, diff(base, room_text), room_text), typed)
+        flight = Inflight(0, diff(base, room_text), base, _expect=room_text)
+        owed, _ = self._rebase(flight, typed)
         self._set_mirror(editor_text)
         self._send_edit(owed)
 
@@ -111,7 +113,7 @@ class TextSync:
     def index(self) -> TextIndex:
         """Positions in the mirror, computed once per mirror text."""
         if self._index is None or self._index.text is not self.mirror:
-            self._index = TextIndex(self.mirror, self._hints)
+            self._index = TextIndex(self.mirror, self._hints, self._anchors)
         return self._index
 
     def _set_mirror(self, text: str, known: Change | None = None) -> None:
@@ -130,10 +132,20 @@ class TextSync:
                     hints.append((line, at))
                 elif at >= end and old[at - 1] == "\n":  # whole lines after it
                     hints.append((line + lines, at + len(new) - (end - start)))
-            near = TextIndex(text, hints).line_of(start)
-            self._hints = _remember(hints, near)
+            anchors: list[tuple[int, int]] = []
+            grew = len(new) - (end - start)
+            if self._anchors and not (old.isascii() and text.isascii()):
+                grew_b = len(new.encode()) - len(old[start:end].encode())
+                for point, byte in self._anchors:
+                    if point <= start:
+                        anchors.append((point, byte))
+                    elif point >= end:
+                        anchors.append((point + grew, byte + grew_b))
+            index = TextIndex(text, hints, anchors)
+            self._hints = _remember(hints, index.line_of(start))
+            self._anchors = _remember(anchors, (start, index.to_utf8(start)))
         self.mirror = text
-        self._index = TextIndex(text, self._hints)
+        self._index = TextIndex(text, self._hints, self._anchors)
 
     # ---- from the network ------------------------------------------------
     def remote_update(self, update: bytes) -> None:
@@ -188,12 +200,11 @@ class TextSync:
         if not changes:
             return
         self._serial += 1
-        expect = apply_all(self.mirror, changes)
         index = self.index
         edits = [types.TextEdit(index.range(c.start, c.end), c.text) for c in changes]
         for change in changes[:2]:  # the echo will come back to these lines
             self._hints = _remember(self._hints, index.line_of(change.start))
-        flight = self.inflight = Inflight(self._serial, changes, expect, edits)
+        flight = self.inflight = Inflight(self._serial, changes, self.mirror, edits)
         if self._retries >= MAX_RETRIES:
             version = None  # stop fighting a version check we cannot win
         elif version is None:

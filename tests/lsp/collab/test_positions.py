@@ -78,3 +78,13 @@ def test_rebase_keeps_both_sides_edits(seed: int) -> None:
     editor_after = step.apply(base)
     assert apply_all(editor_after, rebase(owed, step)) == y_after
     assert y_after.count("<L>") == y_after.count("<R1>") == y_after.count("<R2>") == 1
+
+
+@given(st.text(alphabet="ab\n😀é中", max_size=60), st.data())
+def test_anchors_give_the_same_utf8_offsets(text: str, data: st.DataObject) -> None:
+    plain = TextIndex(text)
+    point = data.draw(st.integers(0, len(text)))
+    anchored = TextIndex(text, anchors=[(point, plain.to_utf8(point))])
+    for offset in range(len(text) + 1):
+        assert anchored.to_utf8(offset) == len(text[:offset].encode())
+        assert anchored.from_utf8(anchored.to_utf8(offset)) == offset

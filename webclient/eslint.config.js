@@ -30,6 +30,7 @@ export default tseslint.config(
         fetch: 'readonly',
         document: 'readonly',
         window: 'readonly',
+        getComputedStyle: 'readonly',
       },
     },
   },

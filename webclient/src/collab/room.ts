@@ -25,6 +25,7 @@ export class Room {
   readonly onStatus = new Emitter<RoomStatus>();
   status: RoomStatus = 'connecting';
   synced = false;
+  private everConnected = false;
   private syncWaiters: (() => void)[] = [];
 
   constructor(
@@ -39,8 +40,13 @@ export class Room {
     });
     this.provider.awareness.setLocalStateField('user', user);
     this.provider.on('status', ({ status }: { status: RoomStatus }) => {
-      this.status = status;
-      this.onStatus.fire(status);
+      // y-websocket flips between "disconnected" and "connecting" while it retries; once the
+      // room has been connected, both mean the same to the user: offline, reconnecting.
+      if (status === 'connected') this.everConnected = true;
+      const next = status !== 'connected' && this.everConnected ? 'disconnected' : status;
+      if (next === this.status) return;
+      this.status = next;
+      this.onStatus.fire(next);
     });
     this.provider.on('sync', (synced: boolean) => {
       this.synced = synced;

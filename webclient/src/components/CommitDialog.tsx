@@ -42,7 +42,7 @@ export function CommitDialog({
           {files.length ? (
             files.map((f) => <li key={f}>{f}</li>)
           ) : (
-            <li className="muted">(the server decides; nothing edited here)</li>
+            <li className="muted">(none here; the commit takes every change in the project)</li>
           )}
         </ul>
         <label>

@@ -43,6 +43,7 @@ export class EditorSession {
   version = 0;
   private cursors = new CursorStyles();
   private editedPaths = new Set<string>();
+  private seenMessages = new Set<string>();
 
   constructor(
     readonly projectId: number,
@@ -56,7 +57,12 @@ export class EditorSession {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.lsp = new LspClient(`${scheme}://${location.host}/lsp/${projectId}`);
     this.lsp.onState.on(() => this.bump());
-    this.lsp.onMessage.on((m) => this.notices.fire(m));
+    this.lsp.onMessage.on((m) => {
+      // The server repeats some messages on every (re)connection; show each once.
+      if (this.seenMessages.has(m.message)) return;
+      this.seenMessages.add(m.message);
+      this.notices.fire(m);
+    });
     this.lsp.onDiagnostics.on((p) => this.setDiagnostics(p));
     this.lsp.applyEdit = (edit) => this.applyWorkspaceEdit(edit);
     this.lsp.start();

@@ -91,7 +91,8 @@ export class LspClient {
       connection.listen();
       void this.initialize(connection);
     };
-    ws.onclose = () => {
+    // addEventListener, not onclose: vscode-ws-jsonrpc's toSocket() takes over the on* properties.
+    ws.addEventListener('close', () => {
       this.connection?.dispose();
       this.connection = null;
       if (this.disposed) return;
@@ -99,8 +100,7 @@ export class LspClient {
       this.setState(wasReady || this.attempt > 0 ? 'offline' : 'unavailable');
       const delay = nextBackoff(this.attempt++);
       this.timer = setTimeout(() => this.connect(), delay);
-    };
-    ws.onerror = () => undefined; // onclose follows and schedules the retry
+    });
   }
 
   private async initialize(connection: MessageConnection) {

@@ -1,0 +1,72 @@
+// Inline AI completions: ghost text from a local fake OpenAI-compatible server; Tab accepts it.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  editorText,
+  ensureBuilt,
+  launchBrowser,
+  missingPrerequisite,
+  screenshot,
+  startServer,
+} from './harness.mjs';
+import { startFakeAi } from './fake-ai.mjs';
+import { caretToEnd, openFile, userWithProject, waitFor } from './scenario.mjs';
+
+const missing = missingPrerequisite();
+if (missing && process.env.DEVSYNC_REQUIRE_ALL === '1')
+  throw new Error(`browser tests required: ${missing}`);
+const skip = missing ? `skipped: ${missing}` : false;
+
+describe('web client AI', { skip }, () => {
+  let server;
+  let browser;
+  let ai;
+
+  before(async () => {
+    ensureBuilt();
+    ai = await startFakeAi({ text: 'return a + b' });
+    server = await startServer({
+      env: {
+        DEVSYNC_AI_MODEL: 'text-completion-openai/fake-coder',
+        DEVSYNC_AI_API_BASE: ai.v1,
+        DEVSYNC_AI_API_KEY: 'test-key',
+        DEVSYNC_AI_DEBOUNCE_MS: '50',
+      },
+    });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await ai?.stop();
+  });
+
+  test('ghost text appears from the model and Tab accepts it', async () => {
+    const u = await userWithProject(browser, server, { files: { 'calc.py': '# calculator\n' } });
+    await openFile(u, u.projectId, 'calc.py', { lsp: true });
+    await caretToEnd(u.page);
+    await u.page.keyboard.type('def add(a, b):\n');
+    const ghost = u.page.locator(
+      '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text',
+    );
+    await ghost.first().waitFor({ timeout: 20_000 });
+    // Monaco splits ghost text into one span per token.
+    await waitFor(
+      async () =>
+        (await ghost.allInnerTexts())
+          .join('')
+          .replace(/\u00a0/g, ' ')
+          .includes('return a + b'),
+      {
+        message: 'the whole suggestion as ghost text',
+      },
+    );
+    await screenshot(u.page, '12-ghost-text');
+    await u.page.keyboard.press('Tab');
+    await waitFor(async () => (await editorText(u.page)).includes('    return a + b'), {
+      message: 'accepted ghost text in the document',
+    });
+    assert.ok(ai.requests.length > 0);
+    assert.deepEqual(u.errors, []);
+  });
+});

@@ -232,11 +232,12 @@ class Room:
             return
         self.updates_stored += len(batch)
         self.hooks.run("after_store", StorePayload(self.key, updates, editors))
-        for item in batch:
-            try:
-                self.doc.apply_update(item.update)
-            except ValueError:
-                log.warning("stored update of %s does not apply", self.key)
+        with self.doc.transaction():  # one commit for the whole batch
+            for item in batch:
+                try:
+                    self.doc.apply_update(item.update)
+                except ValueError:
+                    log.warning("stored update of %s does not apply", self.key)
         if self.hooks.before_broadcast:
             payload = BroadcastPayload(self.key, [i.message for i in batch])
             self.hooks.run("before_broadcast", payload)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import cast
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified
 
 from lsp.features.completion import JediCompletion
 from lsp.features.rename import JediRename
@@ -86,3 +89,24 @@ async def test_too_big_documents_get_no_jedi(
         types.CompletionParams(text_document=ident(uri), position=types.Position(1, 3))
     )
     assert result is None
+
+
+async def test_result_for_an_older_version_is_never_sent(
+    server: DevSyncServer, open_text: Open
+) -> None:
+    uri = open_text("import os\nos.\n")
+    completer = cast(JediCompletion, feature(server, JediCompletion))
+    pending = asyncio.ensure_future(
+        completer.completion(
+            types.CompletionParams(
+                text_document=ident(uri), position=types.Position(1, 3)
+            )
+        )
+    )
+    await asyncio.sleep(0)  # the jedi call is under way
+    server.workspace.update_text_document(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        types.TextDocumentContentChangeWholeDocument(text="import os\nos.p\n"),
+    )
+    with pytest.raises(JsonRpcContentModified):
+        await pending

@@ -201,10 +201,11 @@ async def _burst(
     return time.perf_counter() - started, writer, reader
 
 
-async def throughput(server: Running, count: int) -> float:
+async def throughput(server: Running, count: int, trial: int = 0) -> float:
     """Seconds until `count` one-character inserts from one client are all
-    visible at another client."""
-    seconds, writer, reader = await _burst(server, "throughput.txt", count)
+    visible at another client (a fresh document per trial)."""
+    room = "throughput.txt" if trial == 0 else f"throughput-{trial}.txt"
+    seconds, writer, reader = await _burst(server, room, count)
     await _close_all([writer, reader])
     return seconds
 

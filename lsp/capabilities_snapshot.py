@@ -4,7 +4,13 @@ from typing import Any
 
 SNAPSHOT: dict[str, Any] = {
     "capabilities": {
-        "codeActionProvider": {"codeActionKinds": ["source.organizeImports"]},
+        "codeActionProvider": {
+            "codeActionKinds": [
+                "source.organizeImports",
+                "quickfix",
+                "refactor.rewrite",
+            ]
+        },
         "completionProvider": {"resolveProvider": True, "triggerCharacters": ["."]},
         "declarationProvider": True,
         "definitionProvider": True,
@@ -27,10 +33,16 @@ SNAPSHOT: dict[str, Any] = {
                 "devsync.followParticipant",
                 "devsync.commit",
                 "devsync.history",
+                "devsync.ai.stats",
+                "devsync.ai.accept",
+                "devsync.ai.explain",
+                "devsync.ai.fix",
+                "devsync.ai.docstring",
             ]
         },
         "hoverProvider": True,
         "inlayHintProvider": {"resolveProvider": False},
+        "inlineCompletionProvider": {},
         "positionEncoding": "utf-16",
         "referencesProvider": True,
         "renameProvider": True,

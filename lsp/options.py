@@ -52,6 +52,8 @@ class Options:
     completion: CompletionOptions = field(default_factory=CompletionOptions)
     diagnostics: DiagnosticsOptions = field(default_factory=DiagnosticsOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
+    # AI settings, validated by lsp.ai.config (which also reads DEVSYNC_AI_*).
+    ai: dict[str, Any] = field(default_factory=dict)
 
 
 def _snake(name: str) -> str:
@@ -71,6 +73,8 @@ def _check(value: Any, annotation: str) -> Any:
             return value
     elif annotation == "tuple[str, ...]" and _strings(value):
         return tuple(value)
+    elif annotation == "dict[str, Any]" and isinstance(value, dict):
+        return value
     raise ValueError(f"expected {annotation}, got {value!r}")
 
 

@@ -54,5 +54,23 @@ NOTIFY_PRESENCE: Final = "devsync/presence"
 # "role", "inviteLink", "participants", "pendingEdits"}``) on every change.
 NOTIFY_SESSION: Final = "devsync/session"
 
-COMMANDS: Final = (CMD_ORGANIZE_IMPORTS, *SESSION_COMMANDS)
+# AI (lsp/features/inline_completion.py, ai_actions.py). ai.stats [] ->
+# counts and latency percentiles; ai.accept [suggestionId] is attached to
+# each suggestion so accepting it is counted; ai.explain [uri, startLine,
+# endLine] -> text; ai.fix [uri, startLine, endLine, message] and
+# ai.docstring [uri, line] -> applied (edits go through workspace/applyEdit).
+CMD_AI_STATS: Final = "devsync.ai.stats"
+CMD_AI_ACCEPT: Final = "devsync.ai.accept"
+CMD_AI_EXPLAIN: Final = "devsync.ai.explain"
+CMD_AI_FIX: Final = "devsync.ai.fix"
+CMD_AI_DOCSTRING: Final = "devsync.ai.docstring"
+AI_COMMANDS: Final = (
+    CMD_AI_STATS,
+    CMD_AI_ACCEPT,
+    CMD_AI_EXPLAIN,
+    CMD_AI_FIX,
+    CMD_AI_DOCSTRING,
+)
+
+COMMANDS: Final = (CMD_ORGANIZE_IMPORTS, *SESSION_COMMANDS, *AI_COMMANDS)
 NOTIFICATIONS: Final = (NOTIFY_DOCUMENT_LIMITED, NOTIFY_PRESENCE, NOTIFY_SESSION)

@@ -244,7 +244,13 @@ def create_server(
 
     @ls.feature(
         t.TEXT_DOCUMENT_CODE_ACTION,
-        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.SourceOrganizeImports]),
+        t.CodeActionOptions(
+            code_action_kinds=[
+                t.CodeActionKind.SourceOrganizeImports,
+                t.CodeActionKind.QuickFix,  # AI: fix this diagnostic
+                t.CodeActionKind.RefactorRewrite,  # AI: add docstring
+            ]
+        ),
     )
     async def code_action(params: t.CodeActionParams) -> list[t.CodeAction] | None:
         found = await _gather([f.code_actions(params) for f in feats])
@@ -262,5 +268,10 @@ def create_server(
 
             register()
         route(t.TEXT_DOCUMENT_INLAY_HINT, session.inlay_hints, t.InlayHintOptions())
+
+    # ---- AI: devsync.ai.* commands (lsp/features/inline_completion.py) -----
+    for feature in feats:
+        for name, handler in getattr(feature, "ai_commands", dict)().items():
+            ls.command(name)(handler)
 
     return ls

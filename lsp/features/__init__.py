@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lsp.features.ai_actions import ai_features
 from lsp.features.base import Feature
 from lsp.features.completion import JediCompletion
 from lsp.features.diagnostics import Diagnostics
@@ -37,5 +38,5 @@ def default_features(ctx: ServerContext) -> list[Feature]:
         JediRename(ctx),
         RuffFormatting(ctx),
         SessionPeer(ctx),
-        # AI inline completion plugs in here (lsp/features/inline_completion.py).
+        *ai_features(ctx),  # inline completion + AI code actions
     ]

@@ -96,9 +96,9 @@ class Rpc:
         await self.notify("textDocument/didOpen", {"textDocument": doc})
 
     async def diagnosed_once(self, uri: str) -> None:
-        await asyncio.wait_for(
-            self.diagnosed.setdefault(uri, asyncio.Event()).wait(), 120
-        )
+        # Generous: 100 connections opening at once queue on one lint worker.
+        event = self.diagnosed.setdefault(uri, asyncio.Event())
+        await asyncio.wait_for(event.wait(), 900)
 
 
 class StdioRpc(Rpc):
@@ -113,6 +113,13 @@ class StdioRpc(Rpc):
             limit=1 << 20,
         )
         self.reader = asyncio.create_task(self._read())
+        self.watch = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        # Helper processes of the server may keep its stdout open after it
+        # died, so EOF alone does not tell.
+        status = await self.proc.wait()
+        self._gone(f"devsync lsp (exit status {status})")
 
     async def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -136,7 +143,7 @@ class StdioRpc(Rpc):
             self.proc.kill()
             await self.proc.wait()
         if self.reader:
-            await self.reader
+            self.reader.cancel()  # see _watch: EOF may never come
 
 
 class WsRpc(Rpc):

@@ -1,0 +1,1 @@
+"""AI pipeline benchmark (see run.py)."""

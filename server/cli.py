@@ -32,6 +32,9 @@ def _serve(args: argparse.Namespace) -> int:
     # over those ~120k long-lived objects stalls the event loop for ~40 ms,
     # which shows up directly in collaboration latency.
     gc.freeze()
+    # The collaboration writer thread holds the GIL while it builds a batch;
+    # the event loop must not wait the default 5 ms to get it back.
+    sys.setswitchinterval(0.0005)
     print(f"DevSync is running at http://{settings.host}:{settings.port}/", flush=True)  # noqa: T201
     uvicorn.run(
         app,

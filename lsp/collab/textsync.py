@@ -277,6 +277,8 @@ class TextSync:
         if running is not new_text and running != new_text:
             log.warning("didChange replay mismatch; using a diff")  # trust pygls
             steps, texts = diff(self.mirror, new_text), [new_text]
+        if not any(step.text or step.end > step.start for step in steps):
+            return  # Neovim 0.7 sometimes reports nothing: it tells us nothing
         flight = self.inflight
         if flight is None:
             self._to_y(steps)

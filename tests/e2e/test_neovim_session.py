@@ -151,6 +151,16 @@ def _joined(state: dict[str, Any]) -> bool:
     return isinstance(session, dict) and session.get("state") == "connected"
 
 
+async def _converged(vim: Nvim, peer: YClient) -> dict[str, Any]:
+    """Neovim's buffer equals the pycrdt peer's text (both shown if never)."""
+    try:
+        return await vim.wait(lambda s: s["text"] == str(peer.text), within=30)
+    except AssertionError:
+        print("peer:", repr(str(peer.text)))  # noqa: T201
+        print("nvim:", repr((await vim.state())["text"]))  # noqa: T201
+        raise
+
+
 async def _type_tokens(nvim: Nvim, tokens: list[str], rng: random.Random) -> None:
     for token in tokens:
         await nvim.lua("_G.devsync.type(_A[1], _A[2])", rng.randrange(12), token)
@@ -197,7 +207,7 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
         await asyncio.gather(
             _type_tokens(vim, mine, rng), _peer_tokens(ada, theirs, rng)
         )
-        state = await vim.wait(lambda s: s["text"] == str(ada.text), within=20)
+        state = await _converged(vim, ada)
         for token in mine + theirs:
             assert state["text"].count(token) == 1, token
         watched = await watcher
@@ -207,13 +217,7 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
         typing = asyncio.ensure_future(run_node(node, server, project, "nia", 5, 40))
         await _type_tokens(vim, [f"<m{i}>" for i in range(10)], rng)
         result = await typing
-        try:
-            state = await vim.wait(lambda s: s["text"] == str(ada.text), within=30)
-        except AssertionError:
-            print("ada:", repr(str(ada.text)))  # noqa: T201
-            print("node:", repr(result["text"]))  # noqa: T201
-            print("nvim:", repr((await vim.state())["text"]))  # noqa: T201
-            raise
+        state = await _converged(vim, ada)
         assert result["text"].replace("\r\n", "\n").replace("\r", "\n") == state[
             "text"
         ].replace("\r", "")

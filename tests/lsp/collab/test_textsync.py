@@ -144,6 +144,15 @@ async def test_typing_before_the_room_synced_is_merged_not_reverted() -> None:
     assert editor.text == str(doc.get("content", type=Text)) == "Labc\nxyz!\n"
 
 
+async def test_an_empty_did_change_does_not_count_as_a_dropped_edit() -> None:
+    pair = Pair("abc\n")
+    pair.remote_insert(3, "R")
+    pair.sync.local_change([], pair.editor.text, pair.editor.version)  # nothing
+    await pair.settle()
+    assert pair.editor.text == "abcR\n"
+    pair.assert_converged()
+
+
 async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
     pair = Pair("a\nb\n")
     pair.remote_insert(2, "x\r\n")

@@ -31,6 +31,7 @@ export default tseslint.config(
         document: 'readonly',
         window: 'readonly',
         getComputedStyle: 'readonly',
+        localStorage: 'readonly',
       },
     },
   },

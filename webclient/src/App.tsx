@@ -9,7 +9,11 @@ import { ApiError } from './lib/http';
 import { navigate, parseRoute, useLocationKey } from './lib/router';
 import { signedInHint } from './lib/signedIn';
 
-const Workspace = lazy(() => import('./components/Workspace'));
+const loadWorkspace = () => import('./components/Workspace');
+const Workspace = lazy(loadWorkspace);
+// A deep link to a project: fetch and parse the editor chunk while /api/me is answered,
+// instead of after it (the chunk is most of the time to a ready editor).
+if (location.pathname.startsWith('/projects/')) void loadWorkspace();
 
 export function App() {
   useLocationKey();

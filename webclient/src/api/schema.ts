@@ -139,6 +139,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/ai/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chat */
+        post: operations["chat_api_projects__project_id__ai_chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/commits": {
         parameters: {
             query?: never;
@@ -429,6 +446,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ChatMessage */
+        ChatMessage: {
+            /** Content */
+            content: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "assistant";
+        };
+        /**
+         * ChatRequest
+         * @description The conversation plus optional editor context.
+         */
+        ChatRequest: {
+            /** Diagnostics */
+            diagnostics?: string[];
+            /**
+             * File
+             * @description Its text.
+             */
+            file?: string | null;
+            /** Messages */
+            messages: components["schemas"]["ChatMessage"][];
+            /**
+             * Path
+             * @description The current file's path.
+             */
+            path?: string | null;
+            /** Selection */
+            selection?: string | null;
+        };
         /** CommitCreate */
         CommitCreate: {
             /** Message */
@@ -781,7 +830,10 @@ export interface components {
         };
         /** UserCreate */
         UserCreate: {
-            /** Display Name */
+            /**
+             * Display Name
+             * @description Shown to others and used in commits; no control characters.
+             */
             display_name?: string | null;
             /** Password */
             password: string;
@@ -1105,6 +1157,39 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    chat_api_projects__project_id__ai_chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from lsprotocol import types
@@ -31,6 +32,7 @@ class Diagnostics(Feature):
         super().__init__(*args, **kwargs)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._results: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
+        self._last_edit: dict[str, float] = {}
 
     @property
     def push(self) -> bool:
@@ -58,7 +60,14 @@ class Diagnostics(Feature):
         self._schedule(snap, 0)
 
     def did_change(self, snap: Snapshot) -> None:
-        self._schedule(snap, self.ctx.options.diagnostics.debounce_ms / 1000)
+        # Leading edge: the first edit after a quiet spell is linted at once;
+        # edits in a burst wait out the debounce and supersede each other.
+        debounce = self.ctx.options.diagnostics.debounce_ms / 1000
+        now = time.monotonic()
+        quiet = now - self._last_edit.get(snap.uri, 0.0) > debounce
+        self._last_edit[snap.uri] = now
+        busy = snap.uri in self._tasks
+        self._schedule(snap, 0 if quiet and not busy else debounce)
 
     def did_save(self, snap: Snapshot) -> None:
         if self._results.get(snap.uri, (None,))[0] != snap.version:
@@ -69,6 +78,7 @@ class Diagnostics(Feature):
         if task is not None:
             task.cancel()
         self._results.pop(uri, None)
+        self._last_edit.pop(uri, None)
         if self.push:
             self._publish(uri, None, [])
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bridge.router import router as bridge_router
+from server.ai.router import router as ai_router
 from server.auth.router import router as auth_router
 from server.auth.throttle import LoginThrottle
 from server.collab.router import router as collab_router
@@ -39,6 +40,7 @@ ROUTERS = [
     sessions_router,
     collab_router,
     lib_router,
+    ai_router,
     bridge_router,
 ]
 

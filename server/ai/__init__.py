@@ -1,0 +1,1 @@
+"""AI chat for the web client: ``POST /api/projects/{id}/ai/chat`` (SSE)."""

@@ -1,0 +1,34 @@
+"""HTTP route of the AI chat: streams Server-Sent Events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from lsp.ai.config import load_config
+from server.ai.schemas import ChatRequest
+from server.ai.service import ChatService
+from server.files.access import ViewerAccess
+
+router = APIRouter(prefix="/api/projects/{project_id}/ai", tags=["ai"])
+
+
+def get_chat_service(request: Request) -> ChatService:
+    """One service per app, configured from the DEVSYNC_AI_* variables."""
+    service: ChatService | None = getattr(request.app.state, "ai_chat", None)
+    if service is None:
+        service = request.app.state.ai_chat = ChatService(load_config()[0])
+    return service
+
+
+ChatServiceDep = Annotated[ChatService, Depends(get_chat_service)]
+
+
+@router.post("/chat", response_class=StreamingResponse)
+async def chat(
+    body: ChatRequest, access: ViewerAccess, service: ChatServiceDep
+) -> StreamingResponse:
+    service.start(access.username)
+    return StreamingResponse(service.stream(body), media_type="text/event-stream")

@@ -138,8 +138,7 @@ class AIInlineCompletion(Feature):
         if not self.config.completion_item or self._client_has_inline():
             return None
         if not self.config.enabled:
-            await self.engine.suggest(InlineQuery("", None, "", 0))  # says so once
-            return None
+            return None  # plain completion is not an AI request: no message
         query = self._query(params.text_document.uri, params.position)
         if query is None:
             return None

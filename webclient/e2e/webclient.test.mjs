@@ -51,6 +51,31 @@ describe('web client in Chromium', { skip }, () => {
     assert.deepEqual(u.errors, []);
   });
 
+  test('file tree: create (empty file syncs), rename, and a server error is shown', async () => {
+    const u = track(await userWithProject(browser, server, { files: { 'main.py': MAIN_PY } }));
+    await u.page.goto(`/projects/${u.projectId}`);
+    await u.page.locator('.tree li', { hasText: 'main.py' }).waitFor();
+    const answers = ['pkg/new_module.py'];
+    u.page.on('dialog', (d) => void d.accept(answers.shift() ?? ''));
+    await u.page.getByRole('button', { name: 'New file' }).click();
+    await u.page.locator('.tree li[data-path="pkg/new_module.py"]').waitFor();
+    await waitEditorReady(u.page); // an empty document still reports "synced"
+    assert.match(u.page.url(), /\/files\/pkg\/new_module\.py$/);
+    answers.push('pkg/renamed.py');
+    await u.page.getByRole('button', { name: 'Rename' }).click();
+    await u.page.locator('.tree li[data-path="pkg/renamed.py"]').waitFor();
+    answers.push('../outside.py');
+    await u.page.locator('.tree li[data-path="main.py"]').click();
+    await u.page.getByRole('button', { name: 'Rename' }).click();
+    await u.page.locator('.tree [role="alert"]').waitFor();
+    await screenshot(u.page, '02b-tree-error');
+    // 4xx answers the UI shows are logged by the browser; nothing else may be.
+    assert.deepEqual(
+      u.errors.filter((e) => !/status of 4\d\d/.test(e)),
+      [],
+    );
+  });
+
   test("two users edit one file and see each other's text and named cursor", async () => {
     const a = track(await userWithProject(browser, server, { files: { 'main.py': MAIN_PY } }));
     const b = track(await newUserPage(browser, { baseURL: server.url }));

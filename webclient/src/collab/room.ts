@@ -50,6 +50,7 @@ export class Room {
     });
     this.provider.on('sync', (synced: boolean) => {
       this.synced = synced;
+      this.onStatus.fire(this.status); // "synced" is part of what the status bar shows
       if (synced) {
         this.syncWaiters.forEach((w) => w());
         this.syncWaiters = [];

@@ -211,7 +211,13 @@ export default function Workspace({
                 onClick={() => session.activate(f.path)}
                 title={f.path}
               >
-                {f.room ? '' : '🔒 '}
+                {f.room ? (
+                  ''
+                ) : (
+                  <span className="ro" title="read-only library file">
+                    RO{' '}
+                  </span>
+                )}
                 {f.path.includes('://') ? f.path.slice(f.path.lastIndexOf('/') + 1) : f.path}
                 <button
                   className="close"

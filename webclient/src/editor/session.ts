@@ -11,7 +11,7 @@ import { Room, type RoomStatus } from '../collab/room';
 import { api } from '../lib/api';
 import { Emitter } from '../lib/emitter';
 import { LspClient, type LspState } from '../lsp/client';
-import { toMarker, toTextEdit, workspaceEditByUri } from '../lsp/convert';
+import { toLspUri, toMarker, toTextEdit, workspaceEditByUri } from '../lsp/convert';
 import { monaco } from './monaco';
 
 export const fileUri = (path: string) => monaco.Uri.from({ scheme: 'devsync', path: `/${path}` });
@@ -138,7 +138,7 @@ export class EditorSession {
   async openLib(uri: monaco.Uri, selection?: monaco.IRange): Promise<void> {
     const model = await this.ensureModel(uri.toString());
     if (!model) return;
-    const key = uri.toString();
+    const key = toLspUri(uri); // devsync-lib:///path, the form the rest of the UI recognises
     if (!this.files.some((f) => f.path === key)) {
       this.files = [...this.files, { path: key, model, room: null, binding: null }];
     }

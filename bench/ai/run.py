@@ -34,6 +34,9 @@ SCRIPT = (
     "    return round(subtotal * (1 + tax_rate), 2)\n"
 )
 HEAD = "import math\n\n"
+# DevSync's own share per request: end-to-end minus the provider call
+# (context, prompt, scheduling, post-processing), keyed by (model, stream).
+OWN: dict[tuple[str, bool], list[float]] = {}
 
 
 def engine(fake: FakeProvider, model: str, **options: object) -> InlineEngine:
@@ -64,6 +67,10 @@ async def overhead(
         assert found is not None
         if i >= 5:  # warm-up
             out.append((time.perf_counter() - start) * 1e3 - delay * 1e3)
+    lat = eng.telemetry.latency
+    OWN[model, stream] = [
+        t - m for t, m in zip(lat["total_ms"], lat["model_ms"], strict=True)
+    ][5:]
     await eng.aclose()
     return out
 
@@ -192,6 +199,13 @@ async def main() -> None:
     for name, values in results.items():
         print(row(f"overhead, {name}", values))
     print(row("floor: bare httpx stream to the same fake", bare))
+    for (model, stream), values in OWN.items():
+        mode = "stream" if stream else "no stream"
+        print(
+            row(
+                f"DevSync's own steps (minus the litellm call), {model}, {mode}", values
+            )
+        )
     print(row(f"typed-through answer ({cached_calls} model calls)", cached))
     for name, values in cancel.items():
         print(row(f"older stream closed after new keystroke, {name}", values))

@@ -255,6 +255,19 @@ async def test_code_actions_fix_and_docstring(fallback_client: LanguageClient) -
     assert applied.edit.changes is not None
     assert applied.edit.changes[uri][0].new_text == "    return a + b\n"
     assert client.progress_reports, "long operations report $/progress"
+    # Explain shows the answer and returns it.
+    FAKE.text = "It adds a and b."
+    explain = next(a for a in actions if a.title == "AI: Explain this code")
+    assert explain.command is not None
+    said = await client.workspace_execute_command_async(
+        t.ExecuteCommandParams(
+            command=explain.command.command, arguments=explain.command.arguments
+        )
+    )
+    assert said == "It adds a and b."
+    assert "def add(a, b):" in FAKE.requests[-1].messages[1]["content"]
+    await asyncio.sleep(0.05)
+    assert any(m.message == "It adds a and b." for m in client.messages)
     # Docstring.
     FAKE.text = "Add two numbers."
     doc = next(a for a in actions if a.title == "AI: Add docstring")

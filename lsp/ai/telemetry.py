@@ -20,6 +20,7 @@ COUNTS = (
     "shown",  # suggestions returned to the editor
     "accepted",  # suggestions the editor reported as accepted
     "partially_accepted",  # suggestions the user typed part of
+    "rate_limited",  # server chat requests refused by the per-user limit
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
@@ -32,3 +32,10 @@ async def chat(
 ) -> StreamingResponse:
     service.start(access.username)
     return StreamingResponse(service.stream(body), media_type="text/event-stream")
+
+
+@router.get("/stats")
+async def stats(access: ViewerAccess, service: ChatServiceDep) -> dict[str, Any]:
+    """AI chat metrics kept locally: counts and latency percentiles."""
+    del access  # viewers of any project may read the process-wide numbers
+    return service.stats()

@@ -16,6 +16,7 @@ from typing import Any
 
 from lsp.ai.config import NOT_CONFIGURED, AIConfig
 from lsp.ai.provider import ModelRequest, Provider, ProviderError
+from lsp.ai.telemetry import Telemetry
 from server.ai.schemas import ChatRequest
 from server.core.errors import TooManyRequests
 
@@ -57,6 +58,7 @@ class ChatService:
         self.config = config
         self.limiter = RateLimiter(config.chat_per_minute)
         self.provider = Provider(config) if config.enabled else None
+        self.telemetry = Telemetry()  # requests, errors, latency (local only)
 
     def messages(self, req: ChatRequest) -> list[dict[str, str]]:
         context = []
@@ -76,7 +78,12 @@ class ChatService:
 
     def start(self, user: str) -> None:
         """Count the request against the user's limit (raises TooManyRequests)."""
-        self.limiter.check(user)
+        self.telemetry.count("requests")
+        try:
+            self.limiter.check(user)
+        except TooManyRequests:
+            self.telemetry.count("rate_limited")
+            raise
 
     async def stream(self, req: ChatRequest) -> AsyncIterator[str]:
         if self.provider is None:
@@ -85,11 +92,21 @@ class ChatService:
         request = ModelRequest(
             "chat", {"messages": self.messages(req), "max_tokens": 1024}
         )
+        started = time.perf_counter()
+        self.telemetry.count("upstream")
         try:
             async with contextlib.aclosing(self.provider.stream(request)) as pieces:
                 async for piece in pieces:
                     yield event("delta", {"text": piece})
         except ProviderError as exc:
+            self.telemetry.count("errors")
             yield event("error", {"kind": exc.kind, "message": exc.message})
             return
+        self.telemetry.observe("model_ms", (time.perf_counter() - started) * 1e3)
         yield event("done", {})
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and latency percentiles for the metrics endpoint."""
+        snap = self.telemetry.snapshot()
+        keys = ("requests", "upstream", "errors", "rate_limited", "model_ms")
+        return {"model": self.config.model, **{k: snap.get(k, 0) for k in keys}}

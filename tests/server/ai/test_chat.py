@@ -109,6 +109,15 @@ async def test_rate_limit_per_user(
         for _ in range(4)
     ]
     assert codes == [200, 200, 200, 429]
+    stats = await client.get(
+        f"/api/projects/{project_id}/ai/stats", headers=owner.headers
+    )
+    assert stats.status_code == 200
+    body = stats.json()
+    assert body["requests"] == 4
+    assert body["rate_limited"] == 1
+    assert body["upstream"] == 3
+    assert body["model_ms"]["count"] == 3
 
 
 async def test_not_configured_is_an_event(

@@ -184,6 +184,63 @@ describe('web client in Chromium', { skip }, () => {
     assert.deepEqual(u.errors, []);
   });
 
+  test("undo reverts only my own edits, never a peer's", async () => {
+    const a = track(await userWithProject(browser, server, { files: { 'main.py': 'base = 0\n' } }));
+    const b = track(await newUserPage(browser, { baseURL: server.url }));
+    const bobName = uniqueName('bob');
+    await signUpViaUi(b.page, bobName);
+    await apiAs(a.page, 'POST', `/api/projects/${a.projectId}/members`, {
+      username: bobName,
+      role: 'editor',
+    });
+    await openFile(a, a.projectId, 'main.py');
+    await openFile(b, a.projectId, 'main.py');
+    await caretToEnd(a.page);
+    await a.page.keyboard.type('mine = 1');
+    await waitFor(async () => (await editorText(b.page)).includes('mine = 1'), {
+      message: 'alice text at bob',
+    });
+    await b.page.click('.monaco-editor .view-lines');
+    await b.page.keyboard.press('Control+Home');
+    await b.page.keyboard.type('# theirs\n');
+    await waitFor(async () => (await editorText(a.page)).includes('# theirs'), {
+      message: 'bob text at alice',
+    });
+    await a.page.keyboard.press('Control+z');
+    await waitFor(
+      async () => {
+        const t = await editorText(a.page);
+        return !t.includes('mine = 1') && t.includes('# theirs') && t.includes('base = 0');
+      },
+      { message: "alice's undo removing only her text" },
+    );
+    await a.page.keyboard.press('Control+y');
+    await waitFor(async () => (await editorText(b.page)).includes('mine = 1'), {
+      message: 'redo reaching bob',
+    });
+  });
+
+  test('go to definition opens a read-only library file', async () => {
+    const u = track(
+      await userWithProject(browser, server, { files: { 'main.py': 'import os\nos.getcwd()\n' } }),
+    );
+    await openFile(u, u.projectId, 'main.py', { lsp: true });
+    await u.page.click('.monaco-editor .view-lines');
+    await u.page.keyboard.press('Control+Home');
+    await u.page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 4; i++) await u.page.keyboard.press('ArrowRight');
+    await u.page.keyboard.press('F12');
+    const tab = u.page.locator('.tab.active', { hasText: 'RO' });
+    await tab.waitFor({ timeout: 15_000 });
+    assert.match(await tab.getAttribute('title'), /^devsync-lib:\/\/\//);
+    await waitFor(async () => (await editorText(u.page)).includes('def getcwd'), {
+      message: 'library source shown',
+    });
+    await u.page.keyboard.type('zzz');
+    assert.ok(!(await editorText(u.page)).includes('zzz'), 'library files are read-only');
+    await screenshot(u.page, '05b-definition-library');
+  });
+
   test('a viewer who joins by invite link cannot type', async () => {
     const owner = track(await userWithProject(browser, server, { files: { 'main.py': MAIN_PY } }));
     const created = await apiAs(owner.page, 'POST', `/api/projects/${owner.projectId}/sessions`, {

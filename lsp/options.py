@@ -39,6 +39,9 @@ class SessionOptions:
     token: str | None = None
     invite: str | None = None  # join this session at start (editors without args)
     presence_inlay_hints: bool = True  # remote cursors as inlay hint labels
+    # Command results and errors also as window/showMessage (off for clients
+    # that show them themselves, like DevSync's VS Code extension).
+    show_messages: bool = True
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ CMD_ORGANIZE_IMPORTS: Final = "devsync.organizeImports"
 NOTIFY_DOCUMENT_LIMITED: Final = "devsync/documentLimited"
 
 # Live sessions (lsp/collab). Arguments are positional; each command also
-# reports through window/showMessage for clients that show nothing else.
+# reports through window/showMessage for clients that show nothing else
+# (unless initializationOptions.session.showMessages is false).
 # signIn [serverUrl, token]; shareSession [role, projectId?] -> {inviteLink};
 # joinSession [inviteLinkOrToken]; leaveSession []; followParticipant
 # [clientIdOrName]; commit [message]; history [uri | null] -> {projectId,

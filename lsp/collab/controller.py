@@ -3,7 +3,8 @@
 Signed in to one server, in at most one session; every open document of the
 session's project (the first workspace folder is the project) is a
 ``SessionDocument``. Commands return data for rich clients and say the same
-in ``window/showMessage`` for the rest.
+in ``window/showMessage`` for the rest, unless the client opted out with
+``session.showMessages: false`` (VS Code's extension shows its own).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
+PARTICIPANTS_DEBOUNCE = 0.3  # seconds: devsync/session after the set changes
 Command = Callable[..., Awaitable[Any]]
 
 
@@ -62,6 +64,13 @@ class SessionController:
         self.joined: Joined | None = None
         self.docs: dict[str, SessionDocument] = {}
         self._lost = False
+        self._participants: list[dict[str, Any]] = []  # as last sent
+        self._resend: asyncio.TimerHandle | None = None
+
+    def say(self, message: str, error: bool = False) -> None:
+        """A command's result or error, for clients that show only messages."""
+        if self.ctx.options.session.show_messages:
+            self.report.show(message, error=error)
 
     def commands(self) -> dict[str, Command]:
         return {
@@ -79,7 +88,7 @@ class SessionController:
         try:
             return await command(*args)
         except (CommandError, ApiError) as exc:
-            self.report.show(str(exc), error=True)
+            self.say(str(exc), error=True)
             raise CommandError(str(exc)) from None
 
     # ---- sign-in and sessions --------------------------------------------
@@ -93,7 +102,7 @@ class SessionController:
             await self.api.close()
         self.api = api
         name = self.user.get("username", "?")
-        self.report.show(f"signed in to {api.base_url} as {name}")
+        self.say(f"signed in to {api.base_url} as {name}")
         self.report.session({"state": "idle"})
         return {"serverUrl": api.base_url, "user": name, "state": "idle"}
 
@@ -125,7 +134,7 @@ class SessionController:
         created = await api.share(project_id, str(role))
         link = created["invite_url"]
         await self._enter(Joined(project_id, created["id"], "owner", link))
-        self.report.show(f"session shared ({role}); invite link: {link}")
+        self.say(f"session shared ({role}); invite link: {link}")
         return self._state() | {"inviteLink": link}
 
     async def join_session(self, *args: Any) -> dict[str, Any]:
@@ -140,7 +149,7 @@ class SessionController:
             Joined(int(joined["project_id"]), int(joined["session_id"]), joined["role"])
         )
         count = len(self.docs)
-        self.report.show(
+        self.say(
             f"joined session {joined['session_id']} as {joined['role']}; "
             f"{count} open document(s) shared"
         )
@@ -148,7 +157,7 @@ class SessionController:
 
     async def leave_session(self, *_args: Any) -> dict[str, Any]:
         await self._leave()
-        self.report.show("left the session")
+        self.say("left the session")
         self.report.session({"state": "idle", "participants": []})
         return {"state": "idle"}
 
@@ -159,10 +168,13 @@ class SessionController:
         for uri in list(self.server.workspace.text_documents):
             self.open(uri)
         self._check_connected()
-        self.report.session(self._state())
+        self._send_state()
 
     async def _leave(self) -> None:
         docs, self.docs, self.joined = self.docs, {}, None
+        if self._resend is not None:
+            self._resend.cancel()
+            self._resend = None
         await asyncio.gather(*(doc.close() for doc in docs.values()))
         self.report.end("left")
 
@@ -184,15 +196,43 @@ class SessionController:
         }
 
     def participants(self) -> list[dict[str, Any]]:
+        """Everyone else in the session's rooms, once per name, from awareness
+        (a cursor is not needed: a peer who has only opened the file counts)."""
         seen: dict[str, dict[str, Any]] = {}
         for doc in self.docs.values():
+            own = doc.room.awareness.client_id
+            for client_id, state in sorted(doc.room.awareness.states.items()):
+                user = state.get("user") if isinstance(state, dict) else None
+                if client_id == own or not isinstance(user, dict):
+                    continue
+                name = str(user.get("name") or f"peer {client_id}")[:40]
+                colour = str(user.get("color") or user.get("colour") or "#888888")
+                seen.setdefault(name, {"id": client_id, "name": name, "colour": colour})
             for cursor in doc.cursors.values():
                 seen[cursor.name] = {
                     "id": cursor.client_id,
                     "name": cursor.name,
                     "colour": cursor.colour,
                 }
-        return list(seen.values())
+        return sorted(seen.values(), key=lambda p: str(p["name"]))
+
+    def _send_state(self) -> None:
+        state = self._state()
+        self._participants = state.get("participants", [])
+        self.report.session(state)
+
+    def _participants_changed(self) -> None:
+        """Send devsync/session once the participant set settles."""
+        if self.joined is None or self._resend is not None:
+            return
+
+        def resend() -> None:
+            self._resend = None
+            if self.joined is not None and self.participants() != self._participants:
+                self._send_state()
+
+        loop = asyncio.get_running_loop()
+        self._resend = loop.call_later(PARTICIPANTS_DEBOUNCE, resend)
 
     # ---- documents -------------------------------------------------------
     def path_of(self, uri: str) -> str | None:
@@ -219,8 +259,24 @@ class SessionController:
             doc = self.server.workspace.text_documents.get(uri)
             return None if doc is None else (doc.source, doc.version)
 
+        path = self.ctx.mapper.to_path(uri)
+
+        def disk() -> str | None:
+            """The file as the editor loaded or last saved it (None: no file)."""
+            if not path or not os.path.isfile(path):
+                return None
+            with open(path, encoding="utf-8", newline="") as handle:
+                return handle.read()
+
         doc = self.docs[uri] = SessionDocument(
-            self.server, uri, room, current, self._presence_changed
+            self.server,
+            uri,
+            room,
+            current,
+            self._presence_changed,
+            disk=disk,
+            read_only=lambda: self.joined is not None and self.joined.role == "viewer",
+            tell=self.report.show,
         )
         doc.start({"name": self.user.get("display_name") or self.user.get("username")})
 
@@ -229,6 +285,11 @@ class SessionController:
     ) -> None:
         if (doc := self.docs.get(uri)) is not None:
             doc.did_change(changes, text, version)
+
+    def caret_at(self, uri: str, position: types.Position) -> None:
+        """The editor asked something at ``position``: our caret is there."""
+        if (doc := self.docs.get(uri)) is not None:
+            doc.caret_at(position)
 
     async def close(self, uri: str) -> None:
         if (doc := self.docs.pop(uri, None)) is not None:
@@ -251,7 +312,7 @@ class SessionController:
                 self._lost = False
                 self.report.show(f"reconnected; offline edits merged ({pending})")
             self._check_connected()
-        self.report.session(self._state())
+        self._send_state()
 
     def _check_connected(self) -> None:
         if all(d.room.state == "connected" for d in self.docs.values()):
@@ -261,6 +322,8 @@ class SessionController:
         for doc in self.docs.values():
             if doc.room is room:
                 doc.refresh_presence()
+        if self.participants() != self._participants:
+            self._participants_changed()
 
     def _presence_changed(self, _doc: SessionDocument) -> None:
         caps = self.server.client_capabilities.workspace
@@ -289,7 +352,7 @@ class SessionController:
                     await self.server.window_show_document_async(
                         types.ShowDocumentParams(uri, take_focus=True, selection=where)
                     )
-                    self.report.show(f"following {cursor.name}")
+                    self.say(f"following {cursor.name}")
                     return {"uri": uri, "position": cursor.params(uri)["cursor"]}
         raise CommandError(f"{who or 'nobody'} is not in a document you have open")
 
@@ -304,7 +367,7 @@ class SessionController:
             if exc.status == 409:
                 raise CommandError("nothing to commit") from None
             raise
-        self.report.show(f"committed {made['short_sha']}: {made['summary']}")
+        self.say(f"committed {made['short_sha']}: {made['summary']}")
         return made
 
     async def history(self, *args: Any) -> dict[str, Any]:
@@ -315,7 +378,7 @@ class SessionController:
         lines = [
             f"{c['short_sha']} {c['author_name']}: {c['summary']}" for c in commits[:10]
         ]
-        self.report.show(
+        self.say(
             f"history of {path or 'the project'}:\n"
             + ("\n".join(lines) or "no commits")
         )

@@ -56,15 +56,23 @@ class SessionDocument:
         room: Room,
         current: Callable[[], tuple[str, int | None] | None],
         on_presence: Callable[[SessionDocument], None],
+        *,
+        disk: Callable[[], str | None] = lambda: None,
+        read_only: Callable[[], bool] = lambda: False,
+        tell: Callable[[str], None] = lambda _message: None,
     ) -> None:
         self.server, self.uri, self.room = server, uri, room
         self.sync: TextSync | None = None
         self.cursors: dict[int, presence.Cursor] = {}
         self.caret: int | None = None
         self._current, self._on_presence = current, on_presence
+        self._disk, self._tell = disk, tell
+        self.read_only = lambda: read_only() or room.read_only
+        self._told_read_only = False
         self._attach: asyncio.Task[None] | None = None
         found = current()
-        self._base = found[0] if found else None  # typed after this is merged
+        # Without the file on disk, what is typed after this is merged.
+        self._opened = found[0] if found else None
 
     def start(self, user: dict[str, Any]) -> None:
         self.room.awareness.set_local_state({"user": user})
@@ -79,6 +87,11 @@ class SessionDocument:
         except TimeoutError:
             log.warning("%s: room did not sync in %ss", self.uri, SYNC_TIMEOUT)
             return
+        try:  # what the editor loaded or last saved: the merge's base
+            disk = await asyncio.to_thread(self._disk)
+        except Exception as exc:
+            log.info("%s: cannot read the file: %s", self.uri, exc)
+            disk = None
         found = self._current()
         if found is None:
             return
@@ -92,10 +105,31 @@ class SessionDocument:
             self.room.send_update,
         )
         sync.on_local = self._moved
+        sync.is_read_only = self.read_only
+        sync.on_reverted = self._reverted
         self.sync = sync
         self.room.sink = sync.remote_update
-        sync.start(str(self.room.text), self._base)
+        base = disk if disk is not None else self._opened
+        conflicts = sync.start(str(self.room.text), base)
+        if conflicts:
+            lines = ", ".join(str(line + 1) for line in conflicts[:5])
+            self._tell(
+                f"{self._name()}: your unsaved edits and the session's both "
+                f"changed line(s) {lines}; both versions were kept there"
+            )
         self.refresh_presence()
+
+    def _name(self) -> str:
+        return self.uri.rsplit("/", 1)[-1]
+
+    def _reverted(self) -> None:
+        """Told once per document: a viewer's typing is undone."""
+        if not self._told_read_only:
+            self._told_read_only = True
+            self._tell(
+                f"{self._name()} is read-only for you in this session (viewer); "
+                "your edits there are undone"
+            )
 
     def did_change(
         self,
@@ -106,10 +140,19 @@ class SessionDocument:
         if self.sync is not None:
             self.sync.local_change(changes, text, version)
 
+    def caret_at(self, position: types.Position) -> None:
+        """A request (hover, completion, ...) at ``position``: the caret is
+        there. Positions are in the editor's last reported text."""
+        if self.sync is not None:
+            offset = self.sync.index.offset(position)
+            if offset != self.caret:
+                self._moved(offset)
+
     def _moved(self, caret: int) -> None:
-        """Our caret is where we last typed (LSP does not report cursors)."""
+        """Our caret: where we last typed or asked something (LSP does not
+        report cursors)."""
         self.caret = caret
-        if self.sync is None or self.room.read_only:
+        if self.sync is None:
             return
         state = dict(self.room.awareness.get_local_state() or {})
         state.update(presence.ours(caret, self.room.text, self.sync.index))

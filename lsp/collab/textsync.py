@@ -21,6 +21,7 @@ from lsprotocol import types
 from pycrdt import Doc, Text, TransactionEvent, merge_updates
 
 from lsp.collab.echo import Inflight, find_echo, norm
+from lsp.collab.merge import Merged, hunks, merge3
 from lsp.collab.positions import Change, TextIndex, apply_all, common_prefix, diff
 from lsp.collab.rebase import rebase, through
 
@@ -60,6 +61,10 @@ class TextSync:
         self.inflight: Inflight | None = None
         self.closed = False
         self.on_local: Callable[[int], None] | None = None  # caret after an edit
+        # A viewer's room: local edits are not sent, and are undone in the
+        # editor (``on_reverted`` is called each time).
+        self.is_read_only: Callable[[], bool] = lambda: False
+        self.on_reverted: Callable[[], None] | None = None
         self._index: TextIndex | None = None
         self._hints: list[tuple[int, int]] = []  # (line, start) near the action
         self._anchors: list[tuple[int, int]] = []  # (code point, byte) likewise
@@ -69,26 +74,36 @@ class TextSync:
         self._retries = 0
 
     # ---- setup and teardown --------------------------------------------
-    def start(self, room_text: str, base: str | None = None) -> None:
-        """Begin after the room's first sync.
+    def start(self, room_text: str, base: str | None = None) -> list[int]:
+        """Begin after the room's first sync; return the lines (0-based, in
+        the merged text) where both sides had changed the same stretch.
 
-        ``base`` is the editor's text when it joined: what was typed since
-        is merged into the room's text; without it the room's text wins. An
-        empty room next to a non-empty buffer is seeded from the buffer, so a
-        file new to the server is not wiped in the editor.
+        ``base`` is the file as the editor loaded or last saved it: what the
+        editor changed since (unsaved edits, typing while the room synced) is
+        merged into the room's text as Y edits, and the editor gets the
+        room's changes as minimal edits. Without it, or for a read-only
+        room, the room's text wins. An empty room next to a non-empty buffer
+        is seeded from the buffer, so a file new to the server is not wiped
+        in the editor.
         """
-        if not room_text and self.mirror:
+        if not room_text and self.mirror and not self.is_read_only():
             self._to_y([Change(0, 0, self.mirror)])
-            return
-        if base is None or base == self.mirror:
-            self._send_edit(diff(self.mirror, room_text))
-            return
-        typed, editor_text = diff(base, self.mirror), self.mirror
-        self.mirror = base  # the room moved from base to room_text meanwhile
-        flight = Inflight(0, diff(base, room_text), base, _expect=room_text)
-        owed, _ = self._rebase(flight, typed)
-        self._set_mirror(editor_text)
-        self._send_edit(owed)
+            return []
+        editor_text = self.mirror
+        if base is None or base == editor_text or self.is_read_only():
+            merged = Merged(room_text, [])
+        else:
+            merged = merge3(base, editor_text, room_text)
+        to_room = hunks(room_text, merged.text)
+        if to_room:
+            on_local, self.on_local = self.on_local, None
+            self.mirror = room_text  # the Y.Text's coordinates, for _to_y
+            try:
+                self._to_y(to_room[::-1])  # descending: each valid in turn
+            finally:
+                self.mirror, self.on_local = editor_text, on_local
+        self._send_edit(hunks(editor_text, merged.text))
+        return [merged.text.count("\n", 0, at) for at in merged.conflicts]
 
     def close(self) -> None:
         """Stop observing; pending edits are dropped with the document."""
@@ -279,6 +294,9 @@ class TextSync:
             steps, texts = diff(self.mirror, new_text), [new_text]
         if not any(step.text or step.end > step.start for step in steps):
             return  # Neovim 0.7 sometimes reports nothing: it tells us nothing
+        if self.is_read_only():
+            self._revert(new_text, version)
+            return
         flight = self.inflight
         if flight is None:
             self._to_y(steps)
@@ -316,6 +334,28 @@ class TextSync:
         self._set_mirror(new_text)
         self.version = version
         self._pump()
+
+    def _revert(self, new_text: str, version: int | None) -> None:
+        """A viewer's editor changed: the room keeps its text, so the editor
+        is sent minimal edits back to it (what was in flight or held is in
+        that text too)."""
+        flight, self.inflight = self.inflight, None
+        if flight is not None and flight.timer is not None:
+            flight.timer.cancel()
+        self._set_mirror(new_text)
+        self.version = version
+        if self._buffer:
+            held, self._buffer = self._buffer, []
+            with self.doc.transaction(origin=REMOTE):
+                self.doc.apply_update(
+                    held[0] if len(held) == 1 else merge_updates(*held)
+                )
+        target = str(self.text)
+        if norm(target) == norm(self.mirror):
+            return  # our edit landed (line endings as the editor keeps them)
+        self._send_edit(hunks(self.mirror, target))
+        if self.on_reverted is not None:
+            self.on_reverted()
 
     def _to_y(self, steps: list[Change]) -> None:
         """Make sequential ``steps`` (on the mirror) in the Y.Text, as one update."""

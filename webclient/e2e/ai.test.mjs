@@ -69,4 +69,17 @@ describe('web client AI', { skip }, () => {
     assert.ok(ai.requests.length > 0);
     assert.deepEqual(u.errors, []);
   });
+
+  test('chat answers stream into the panel from the model', async () => {
+    const u = await userWithProject(browser, server, { files: { 'calc.py': '# calculator\n' } });
+    await openFile(u, u.projectId, 'calc.py');
+    await u.page.getByRole('button', { name: 'AI chat' }).click();
+    await u.page.getByLabel('Ask the AI').fill('How do I add two numbers?');
+    await u.page.getByRole('button', { name: 'Send' }).click();
+    await u.page
+      .locator('.chat .msg.assistant', { hasText: 'return a + b' })
+      .waitFor({ timeout: 20_000 });
+    await screenshot(u.page, '13-chat');
+    assert.deepEqual(u.errors, []);
+  });
 });

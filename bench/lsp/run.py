@@ -7,6 +7,9 @@ under bench/.work/, then measures them, jedi called in-process, and
     .venv/bin/python bench/lsp/run.py [--files argparse,requests,fastapi]
 """
 
+# A sequential measurement script: blocking file reads and the raw-jedi
+# subprocess between measurements are intended.
+# ruff: noqa: ASYNC221, ASYNC240
 from __future__ import annotations
 
 import argparse
@@ -24,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from client import Client, file_uri  # noqa: E402
+from client import Client, file_uri
 
 REPO = Path(__file__).resolve().parents[2]
 WORK = REPO / "bench" / ".work"
@@ -97,7 +100,9 @@ def positions(path: Path) -> tuple[list[tuple[int, int, int]], list[tuple[int, i
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+    return ordered[
+        min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    ]
 
 
 CAPS = {
@@ -136,13 +141,13 @@ async def measure_server(
     )
     res["init"] = (time.perf_counter() - t0) * 1000
     client.notify("initialized", {})
-    first = client.waiter(lambda m, p: m == "textDocument/publishDiagnostics")
+    first = client.waiter(lambda m, _p: m == "textDocument/publishDiagnostics")
     t_open = time.perf_counter()
     doc = {"uri": uri, "languageId": "python", "version": 1, "text": text}
     client.notify("textDocument/didOpen", {"textDocument": doc})
     try:
         res["first_diag"] = (await asyncio.wait_for(first, 20) - t_open) * 1000
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         res["first_diag"] = None
     version = 1
 
@@ -184,13 +189,19 @@ async def measure_server(
         change((line, col, line, col), name)
     res["completion"] = times
     res["items"] = statistics.mean(counts)
-    for method, key in (("textDocument/hover", "hover"), ("textDocument/definition", "definition")):
+    for method, key in (
+        ("textDocument/hover", "hover"),
+        ("textDocument/definition", "definition"),
+    ):
         ts = []
         for line, col in idents:
             t = time.perf_counter()
             await client.request(
                 method,
-                {"textDocument": {"uri": uri}, "position": {"line": line, "character": col}},
+                {
+                    "textDocument": {"uri": uri},
+                    "position": {"line": line, "character": col},
+                },
             )
             ts.append((time.perf_counter() - t) * 1000)
         res[key] = ts
@@ -210,7 +221,7 @@ async def measure_server(
         change((end_line, 0, end_line, 0), bad + "\n")
         try:
             diag_times.append((await asyncio.wait_for(fut, 3)) * 1000 - t * 1000)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             diag_times.append(None)
         change((end_line, 0, end_line + 1, 0), "")
         await asyncio.sleep(0.4)
@@ -297,8 +308,8 @@ async def bench_file(name: str, ws: Path, path: Path) -> dict[str, dict[str, Any
 def table(all_results: dict[str, dict[str, dict[str, Any]]]) -> str:
     rows = [
         "| file | server | completion p50 / p95 / max (cold) | items | hover p50 / p95 "
-        "| definition p50 / p95 | change -> undefined-name diag p50 | init | first diag "
-        "| peak RSS |",
+        "| definition p50 / p95 | change -> undefined-name diag p50 | init "
+        "| first diag | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for fname, results in all_results.items():
@@ -317,12 +328,18 @@ def table(all_results: dict[str, dict[str, dict[str, Any]]]) -> str:
                 + " |"
             )
     rows += ["", "Ratios for devsync lsp (bar in brackets):", ""]
-    rows += ["| file | p50 / jls (<=0.5) | p50 / raw jedi (<=1.25) | p95 / jls (<=0.7) "
-             "| diag p50 ms (<=150) | diag / pylsp (<=0.25) | init ms (<=200) "
-             "| RSS / jls (<=1) |", "|---|---|---|---|---|---|---|---|"]
+    rows += [
+        "| file | p50 / jls (<=0.5) | p50 / raw jedi (<=1.25) | p95 / jls (<=0.7) "
+        "| diag p50 ms (<=150) | diag / pylsp (<=0.25) | init ms (<=200) "
+        "| RSS / jls (<=1) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for fname, r in all_results.items():
         ds, jls, raw, pyl = (
-            r["devsync lsp"], r["jedi-language-server"], r["jedi in-process"], r["pylsp"]
+            r["devsync lsp"],
+            r["jedi-language-server"],
+            r["jedi in-process"],
+            r["pylsp"],
         )
 
         def ratio(a: float | None, b: float | None, bar: float) -> str:
@@ -334,7 +351,8 @@ def table(all_results: dict[str, dict[str, dict[str, Any]]]) -> str:
         diag = ds.get("diag")
         rows.append(
             f"| {fname} | {ratio(ds['p50'], jls['p50'], 0.5)} | "
-            f"{ratio(ds['p50'], raw['p50'], 1.25)} | {ratio(ds['p95'], jls['p95'], 0.7)} | "
+            f"{ratio(ds['p50'], raw['p50'], 1.25)} | "
+            f"{ratio(ds['p95'], jls['p95'], 0.7)} | "
             f"{fmt(diag)} {'ok' if diag is not None and diag <= 150 else 'MISS'} | "
             f"{ratio(diag, pyl.get('diag'), 0.25)} | "
             f"{fmt(ds['init'])} {'ok' if ds['init'] <= 200 else 'MISS'} | "

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 from pycrdt import Doc, Text
@@ -103,10 +104,10 @@ class Joining:
     def __init__(
         self, room_text: str, editor_text: str, *, neovim: bool = False
     ) -> None:
-        self.remote = Doc()
+        self.remote: Doc[Any] = Doc()
         self.rtext = self.remote.get("content", type=Text)
         self.rtext += room_text
-        self.doc: Doc = Doc()
+        self.doc: Doc[Any] = Doc()
         self.doc.apply_update(self.remote.get_update())
         self.ytext = self.doc.get("content", type=Text)
         self.sent: list[bytes] = []

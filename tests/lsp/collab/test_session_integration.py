@@ -239,3 +239,152 @@ async def test_edits_made_while_the_server_is_down_are_merged_on_reconnect(
         if isinstance(r, types.WorkDoneProgressEnd)
     ]
     assert ended, "session progress never ended"
+
+
+def _track(client: LanguageClient, buffer: Buffer) -> list[Any]:
+    """Apply the server's edits to ``buffer``; return the devsync/session log."""
+    sessions: list[Any] = []
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> Any:
+        return buffer.apply(params)
+
+    @client.feature("devsync/session")
+    def session(params: Any) -> None:
+        sessions.append(params)
+
+    return sessions
+
+
+async def test_unsaved_edits_survive_share_and_reach_the_peer(
+    client: LanguageClient, serve: Server
+) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    project = serve.project("ada", {"main.py": TEXT}, {"bob": "editor"})
+    buffer = Buffer(client, (root / "main.py").as_uri(), TEXT)
+    _track(client, buffer)
+    buffer.open()
+    buffer.type(len(TEXT), "os.pat\n")  # unsaved: main.py on disk is still TEXT
+    async with serve.client(project, "main.py", "bob") as bob:
+        await bob.wait_synced()
+        await bob.insert(0, "# bob was here\n")  # the room moved on meanwhile
+        await command(client, "devsync.signIn", serve.http, serve.tokens["ada"])
+        shared = await command(client, "devsync.shareSession", "editor", project)
+        assert shared["inviteLink"].startswith("http")
+        merged = "# bob was here\n" + TEXT + "os.pat\n"
+        await eventually(lambda: str(bob.text) == merged)
+        await eventually(lambda: buffer.text == merged)
+        # Editing goes on as usual after the merge.
+        buffer.type(0, "# ada\n")
+        await eventually(lambda: str(bob.text) == "# ada\n" + merged)
+    await command(client, "devsync.leaveSession")
+
+
+async def test_a_viewer_is_told_once_and_their_typing_is_undone(
+    client: LanguageClient, serve: Server
+) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    serve.user("vic")
+    project = serve.project("ada", {"main.py": TEXT}, {"vic": "viewer"})
+    buffer = Buffer(client, (root / "main.py").as_uri(), TEXT)
+    _track(client, buffer)
+    await command(client, "devsync.signIn", serve.http, serve.tokens["vic"])
+    created = serve.api(
+        "POST", f"/api/projects/{project}/sessions", "ada", json={"role": "viewer"}
+    ).json()
+    joined = await command(client, "devsync.joinSession", created["invite_url"])
+    assert joined["role"] == "viewer"
+    buffer.open()
+    async with serve.client(project, "main.py", "ada") as ada:
+        await ada.wait_synced()
+        await eventually(lambda: client.messages and "joined" in str(client.messages))
+        for at, key in enumerate("abc"):
+            buffer.type(at, key)
+            await asyncio.sleep(0.05)
+        await eventually(lambda: buffer.text == TEXT)
+        await ada.insert(0, "# ada\n")  # the room's edits still arrive
+        await eventually(lambda: buffer.text == "# ada\n" + TEXT)
+        buffer.type(0, "x")
+        await eventually(lambda: buffer.text == "# ada\n" + TEXT)
+        assert str(ada.text) == "# ada\n" + TEXT
+    told = [m.message for m in client.messages if "read-only" in m.message]
+    assert len(told) == 1, told
+    await command(client, "devsync.leaveSession")
+
+
+async def test_session_state_follows_arrivals_and_departures(
+    client: LanguageClient, serve: Server
+) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    project = serve.project("ada", {"main.py": TEXT}, {"bob": "editor"})
+    buffer = Buffer(client, (root / "main.py").as_uri(), TEXT)
+    sessions = _track(client, buffer)
+    await command(client, "devsync.signIn", serve.http, serve.tokens["ada"])
+    await command(client, "devsync.shareSession", "editor", project)
+    buffer.open()
+
+    def names() -> set[str]:
+        last = sessions[-1] if sessions else None
+        return {p.name for p in getattr(last, "participants", None) or []}
+
+    await eventually(
+        lambda: bool(sessions) and getattr(sessions[-1], "state", "") == "connected"
+    )
+    assert names() == set()
+    async with serve.client(project, "main.py", "bob") as bob:
+        await bob.wait_synced()
+        await bob.set_awareness({"user": {"name": "bob", "color": "#00aa00"}})
+        await eventually(lambda: names() == {"bob"})
+        before = len(sessions)
+        for n in range(5):  # cursor moves are not participant changes
+            await bob.set_awareness(
+                {"user": {"name": "bob"}, "cursor": {"anchor": n, "head": n}}
+            )
+        await asyncio.sleep(0.6)
+        assert len(sessions) == before
+        # The caret of the LSP user follows a hover request.
+        await client.text_document_hover_async(
+            types.HoverParams(
+                types.TextDocumentIdentifier(buffer.uri), types.Position(1, 11)
+            )
+        )
+        want = TextIndex(buffer.text).utf16(len("def greet(name):\n") + 11)
+
+        def ada_at() -> Any:
+            for state in bob.awareness.values():
+                if state.get("user", {}).get("name") == "ada":
+                    return state.get("cursor", {}).get("head")
+            return None
+
+        await eventually(lambda: ada_at() == want)
+    await eventually(lambda: names() == set())
+    await command(client, "devsync.leaveSession")
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=server_env())
+)
+async def quiet(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    """A client that shows command results itself: showMessages is off."""
+    (tmp_path / "main.py").write_text(TEXT)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(tmp_path.as_uri(), "ws")],
+            initialization_options={"session": {"showMessages": False}},
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_show_messages_off_leaves_results_and_errors_to_the_client(
+    quiet: LanguageClient, serve: Server
+) -> None:
+    signed = await command(quiet, "devsync.signIn", serve.http, serve.tokens["bob"])
+    assert signed["user"] == "bob"
+    with pytest.raises(Exception, match="invite"):
+        await command(quiet, "devsync.joinSession", "")
+    await asyncio.sleep(0.2)
+    assert not [m for m in quiet.messages if "DevSync" in m.message]

@@ -82,11 +82,13 @@ export function serverCommandLine(
 /**
  * initializationOptions for the server: the user's options, with remote
  * cursors as inlay hints turned off (the extension draws them as decorations)
- * unless the user set that option explicitly.
+ * and the server's window/showMessage for command results turned off (the
+ * extension shows its own notifications, so each would appear twice), unless
+ * the user set those options explicitly.
  */
 export function initializationOptions(settings: Settings): Record<string, unknown> {
   const options = settings.serverOptions;
   const session = options.session;
   const sessionOptions = typeof session === 'object' && session !== null && !Array.isArray(session) ? session : {};
-  return { ...options, session: { presenceInlayHints: false, ...sessionOptions } };
+  return { ...options, session: { presenceInlayHints: false, showMessages: false, ...sessionOptions } };
 }

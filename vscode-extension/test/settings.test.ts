@@ -49,9 +49,15 @@ describe('settings', () => {
     expect(serverCommandLine(DEFAULTS, undefined).command).toBe('python3');
   });
 
-  test('initializationOptions turn presence inlay hints off unless the user chose', () => {
-    expect(initializationOptions(DEFAULTS)).toEqual({ session: { presenceInlayHints: false } });
-    const mine = { ...DEFAULTS, serverOptions: { session: { presenceInlayHints: true }, python: '/p' } };
-    expect(initializationOptions(mine)).toEqual({ session: { presenceInlayHints: true }, python: '/p' });
+  test('initializationOptions turn presence inlay hints and server messages off unless the user chose', () => {
+    expect(initializationOptions(DEFAULTS)).toEqual({ session: { presenceInlayHints: false, showMessages: false } });
+    const mine = {
+      ...DEFAULTS,
+      serverOptions: { session: { presenceInlayHints: true, showMessages: true }, python: '/p' },
+    };
+    expect(initializationOptions(mine)).toEqual({
+      session: { presenceInlayHints: true, showMessages: true },
+      python: '/p',
+    });
   });
 });

@@ -119,6 +119,15 @@ async function ghostText(page, expected, screenshot) {
   return text;
 }
 
+/** Typed before Share session and never saved. */
+const UNSAVED = 'unsaved_line_kept';
+
+/** The visible text of the active editor (Monaco renders spaces as U+00A0). */
+async function editorText(page) {
+  const text = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+  return text.replace(/\u00a0/g, ' ');
+}
+
 /** A decoration whose injected ::after text contains `label`, with its colours. */
 async function waitForCursorLabel(page, label, timeout) {
   const handle = await page.waitForFunction(
@@ -199,6 +208,12 @@ async function realChecks(browser) {
     let link;
     await check(page, 'real_sign_in', () => signIn(page, real.token));
     await check(page, 'share_session', async () => {
+      // An unsaved line: sharing must merge it into the room, not drop it.
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(UNSAVED);
+      await page.keyboard.press('Escape');
       await clearToasts(page);
       await runCommand(page, 'DevSync: Share session');
       const text = await toast(page, /invite link/, 30_000);
@@ -217,6 +232,11 @@ async function realChecks(browser) {
         if (ready.done || !ready.value.startsWith('peer-ready')) throw new Error(`test harness said ${ready.value}`);
         const found = await waitForCursorLabel(page, real.peerName, 30_000);
         await shot(page, 'real-remote-cursor');
+        // The document is in the room now: the unsaved line typed before
+        // sharing is still in the editor (issue 8: nothing is lost).
+        if (!(await editorText(page)).includes(UNSAVED)) {
+          throw new Error(`the unsaved line "${UNSAVED}" is gone after sharing: ${await editorText(page)}`);
+        }
         return JSON.stringify(found);
       });
       await check(page, 'real_status_bar_participants', async () => {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections import ChainMap
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,10 +18,15 @@ router = APIRouter(prefix="/api/projects/{project_id}/ai", tags=["ai"])
 
 
 def get_chat_service(request: Request) -> ChatService:
-    """One service per app, configured from the DEVSYNC_AI_* variables."""
+    """One service per app, configured from the app's `ai_*` settings."""
     service: ChatService | None = getattr(request.app.state, "ai_chat", None)
     if service is None:
-        service = request.app.state.ai_chat = ChatService(load_config()[0])
+        # The live environment first (as pydantic-settings ranks it above
+        # `.env`), then the app's settings, which hold `.env` and defaults.
+        settings = request.app.state.settings
+        environ = ChainMap(dict(os.environ), settings.ai_environ())
+        config = load_config(environ=environ)[0]
+        service = request.app.state.ai_chat = ChatService(config)
     return service
 
 

@@ -76,7 +76,21 @@ class Settings(BaseSettings):
     ai_model: str = Field(
         "", description="litellm model name for AI features; empty disables AI."
     )
-
+    ai_api_base: str = Field("", description="Base URL of the model's API.")
+    ai_api_key_env: str = Field(
+        "DEVSYNC_AI_API_KEY",
+        description="Name of the variable holding the API key (never stored here).",
+    )
+    ai_api_key_file: str = Field("", description="Or a file holding the API key.")
+    ai_mode: str = Field(
+        "auto", description="`fim`, `chat`, or `auto` (decided from the model name)."
+    )
+    ai_max_tokens: int = Field(128, ge=1, description="Longest AI answer, in tokens.")
+    ai_temperature: float = Field(0.2, ge=0, description="Sampling temperature.")
+    ai_timeout: float = Field(10.0, gt=0, description="Seconds per model request.")
+    ai_chat_per_minute: int = Field(
+        20, ge=1, description="AI chat requests per user per minute."
+    )
     collab_max_message_bytes: int = Field(
         4 * 1024 * 1024,
         ge=1024,
@@ -155,6 +169,14 @@ class Settings(BaseSettings):
     @property
     def projects_dir(self) -> Path:
         return self.data_dir / "projects"
+
+    def ai_environ(self) -> dict[str, str]:
+        """The AI settings as the `DEVSYNC_AI_*` mapping `lsp.ai.config` reads."""
+        return {
+            f"DEVSYNC_{name.upper()}": str(value)
+            for name, value in self.model_dump().items()
+            if name.startswith("ai_") and value not in ("", None)
+        }
 
     def resolved_database_url(self) -> str:
         if self.database_url:

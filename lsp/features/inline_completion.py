@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_OTHER_DOCS = 20
 _WORD_AT_END = re.compile(r"\w*$")
+# How long a plain completion waits for the AI item: enough for a cache hit,
+# never long enough to hold jedi's items back for a model call.
+FALLBACK_WAIT_S = 0.02
 Handler = Callable[..., Awaitable[Any]]
 
 
@@ -142,7 +145,14 @@ class AIInlineCompletion(Feature):
         query = self._query(params.text_document.uri, params.position)
         if query is None:
             return None
-        found = await self.engine.suggest(query)
+        # Never hold jedi's items back for the model: answer with what the
+        # cache has at once, and let the request finish in the background so
+        # the client's next request (the list is incomplete) finds it cached.
+        request = asyncio.ensure_future(self.engine.suggest(query))
+        try:
+            found = await asyncio.wait_for(asyncio.shield(request), FALLBACK_WAIT_S)
+        except TimeoutError:
+            return t.CompletionList(is_incomplete=True, items=[])
         if found is None:
             return None
         line_prefix = query.text[: query.offset].rsplit("\n", 1)[-1]

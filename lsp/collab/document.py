@@ -96,6 +96,8 @@ class SessionDocument:
         if found is None:
             return
         text, version = found
+        if disk is not None and "\r\n" in disk and "\r\n" not in text:
+            disk = disk.replace("\r\n", "\n")  # the editor's line endings
         sync = TextSync(
             self.room.doc,
             self.room.text,

@@ -1,7 +1,9 @@
 """Telling the user: ``window/showMessage``, ``$/progress`` and ``devsync/session``.
 
 Every command result is also shown as a message, so editors that only show
-messages (Neovim's ``vim.lsp.buf.execute_command``) get the whole answer.
+messages (Neovim's ``vim.lsp.buf.execute_command``) get the whole answer;
+``SessionController.say`` skips those when the client set
+``session.showMessages: false``. Event messages are always sent.
 """
 
 from __future__ import annotations

@@ -220,6 +220,9 @@ async function realChecks(browser) {
       link = /(https?:\/\/\S+)/.exec(text)?.[1];
       await shot(page, 'real-share');
       if (!link) throw new Error(`no link in "${text}"`);
+      // One notification: the server's own message is turned off for VS Code.
+      const server = page.locator('.notifications-toasts .notification-toast', { hasText: 'session shared' });
+      if ((await server.count()) > 0) throw new Error('the server also showed "session shared": two notifications');
       const clipboard = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `unreadable: ${e}`);
       if (clipboard !== link) throw new Error(`clipboard holds "${clipboard}", toast says ${link}`);
       return link;

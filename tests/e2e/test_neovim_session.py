@@ -181,6 +181,8 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
 ) -> None:
     vim, project = nvim
     await vim.wait(_signed_in)
+    # Typed before joining and never saved: merged into the room, not lost.
+    await vim.lua("_G.devsync.type(_A[1], _A[2])", 11, "# unsaved ")
     created = server.api(
         "POST", f"/api/projects/{project}/sessions", "ada", json={"role": "editor"}
     ).json()
@@ -192,6 +194,8 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
 
     async with server.client(project, "main.py", "ada") as ada:
         await ada.wait_synced()
+        await eventually(lambda: "\n# unsaved line 11\n" in str(ada.text), 10)
+        assert "\n# unsaved line 11\n" in (await vim.state())["text"]
         # Text typed in Neovim reaches the pycrdt peer, and the other way round.
         await vim.lua("_G.devsync.type(_A[1], _A[2])", 0, "# from nvim ")
         await eventually(lambda: str(ada.text).startswith("# from nvim line 0"), 10)
@@ -235,3 +239,10 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
         )
         names = {p["user"]["name"] for p in state["presence"]}
         assert "ada" in names
+        # devsync/session is sent again when the participants change.
+        await vim.wait(
+            lambda s: (
+                "ada"
+                in {p["name"] for p in (s["session"] or {}).get("participants", [])}
+            )
+        )

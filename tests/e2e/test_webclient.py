@@ -31,7 +31,9 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.mark.parametrize("suite", ["webclient.test.mjs", "resilience.test.mjs", "ai.test.mjs"])
+@pytest.mark.parametrize(
+    "suite", ["webclient.test.mjs", "resilience.test.mjs", "ai.test.mjs"]
+)
 def test_webclient_in_chromium(suite: str) -> None:
     missing = _missing()
     if missing:

@@ -17,6 +17,7 @@ from bridge import framing, interceptors, limits, rewrite
 from bridge.backend import Backend
 from bridge.transport import Transport
 from bridge.uris import OutsideProject, UriMap
+from server.core.ratelimit import TokenBucket
 from server.projects.models import Role
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class Connection:
     ) -> None:
         self.transport, self.backend, self.umap = transport, backend, umap
         self.role, self.limits = role, config
-        self.bucket = limits.RateBucket(config.rate_per_second, config.rate_burst)
+        self.bucket = TokenBucket(config.rate_per_second, config.rate_burst)
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.needles = ("file:", *umap.secrets)
 

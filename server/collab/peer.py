@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pycrdt import merge_updates
 
 from server.collab.awareness import Identity
-from server.collab.limits import TokenBucket
 from server.collab.protocol import (
     MSG_SYNC,
     SYNC_UPDATE,
@@ -27,6 +26,7 @@ from server.collab.protocol import (
     update_message,
 )
 from server.collab.transport import Transport, TransportClosed
+from server.core.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
 _ids = itertools.count(1)

@@ -1,4 +1,4 @@
-"""Per-client limits: a token bucket for message rate."""
+"""A token bucket for message rates, shared by collaboration and the LSP bridge."""
 
 from __future__ import annotations
 

@@ -5,17 +5,14 @@ import {
   editorText,
   ensureBuilt,
   launchBrowser,
-  missingPrerequisite,
   screenshot,
   startServer,
+  suiteSkip,
 } from './harness.mjs';
 import { startFakeAi } from './fake-ai.mjs';
 import { caretToEnd, openFile, userWithProject, waitFor } from './scenario.mjs';
 
-const missing = missingPrerequisite();
-if (missing && process.env.DEVSYNC_REQUIRE_ALL === '1')
-  throw new Error(`browser tests required: ${missing}`);
-const skip = missing ? `skipped: ${missing}` : false;
+const skip = suiteSkip();
 
 describe('web client AI', { skip }, () => {
   let server;

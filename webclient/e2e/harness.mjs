@@ -28,6 +28,17 @@ export function missingPrerequisite() {
   return null;
 }
 
+/**
+ * The `skip` option for a browser suite: a reason when a prerequisite is missing,
+ * or false. Under DEVSYNC_REQUIRE_ALL=1 a missing prerequisite is an error instead.
+ */
+export function suiteSkip() {
+  const missing = missingPrerequisite();
+  if (missing && process.env.DEVSYNC_REQUIRE_ALL === '1')
+    throw new Error(`browser tests required: ${missing}`);
+  return missing ? `skipped: ${missing}` : false;
+}
+
 export function devsyncBin() {
   return process.env.DEVSYNC_BIN ?? join(repoRoot, '.venv', 'bin', 'devsync');
 }

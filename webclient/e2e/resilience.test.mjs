@@ -6,18 +6,15 @@ import {
   editorText,
   ensureBuilt,
   launchBrowser,
-  missingPrerequisite,
   newUserPage,
   screenshot,
   startServer,
+  suiteSkip,
   waitEditorReady,
 } from './harness.mjs';
 import { caretToEnd, openFile, userWithProject, waitFor } from './scenario.mjs';
 
-const missing = missingPrerequisite();
-if (missing && process.env.DEVSYNC_REQUIRE_ALL === '1')
-  throw new Error(`browser tests required: ${missing}`);
-const skip = missing ? `skipped: ${missing}` : false;
+const skip = suiteSkip();
 
 describe('web client resilience', { skip }, () => {
   let server;

@@ -6,17 +6,16 @@ import {
   editorText,
   ensureBuilt,
   launchBrowser,
-  missingPrerequisite,
+  newUserPage,
   screenshot,
+  signUpViaUi,
   startServer,
+  suiteSkip,
+  waitEditorReady,
 } from './harness.mjs';
 import { caretToEnd, openFile, uniqueName, userWithProject, waitFor } from './scenario.mjs';
-import { newUserPage, signUpViaUi, waitEditorReady } from './harness.mjs';
 
-const missing = missingPrerequisite();
-if (missing && process.env.DEVSYNC_REQUIRE_ALL === '1')
-  throw new Error(`browser tests required: ${missing}`);
-const skip = missing ? `skipped: ${missing}` : false;
+const skip = suiteSkip();
 
 const MAIN_PY =
   'import os\n\n\ndef greet(name):\n    return "hello " + name\n\n\nprint(greet(os.getcwd()))\n';

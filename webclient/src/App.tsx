@@ -12,8 +12,17 @@ import { signedInHint } from './lib/signedIn';
 const loadWorkspace = () => import('./components/Workspace');
 const Workspace = lazy(loadWorkspace);
 // A deep link to a project: fetch and parse the editor chunk while /api/me is answered,
-// instead of after it (the chunk is most of the time to a ready editor).
-if (location.pathname.startsWith('/projects/')) void loadWorkspace();
+// instead of after it (the chunk is most of the time to a ready editor), and meanwhile open the
+// language-server and collaboration connections and ask for the project and its tree (early.ts,
+// a small chunk of its own). Only for a browser that has signed in before: otherwise these
+// would all be refused.
+const firstRoute = parseRoute(location.pathname, location.search);
+if (firstRoute.name === 'workspace') {
+  void loadWorkspace();
+  if (signedInHint.get()) {
+    void import('./editor/early').then((m) => m.prestart(firstRoute.projectId, firstRoute.file));
+  }
+}
 
 export function App() {
   useLocationKey();

@@ -7,6 +7,10 @@ import type * as Y from 'yjs';
 import { monaco } from '../editor/monaco';
 import type { Room } from './room';
 import { localUndoManager, normalizeEol } from './text';
+import { throttleSelection } from './throttle';
+
+/** How often this editor's caret may reach the peers (ms); the text itself is never delayed. */
+export const CURSOR_INTERVAL_MS = 80;
 
 export interface Binding {
   undo: Y.UndoManager;
@@ -20,7 +24,8 @@ export function bindModel(
 ): Binding {
   model.setEOL(monaco.editor.EndOfLineSequence.LF);
   normalizeEol(room.text);
-  const binding = new MonacoBinding(room.text, model, new Set([editor]), room.awareness);
+  const cursor = throttleSelection(room.awareness, CURSOR_INTERVAL_MS);
+  const binding = new MonacoBinding(room.text, model, new Set([editor]), cursor.awareness);
   const undo = localUndoManager(room.text, binding);
 
   // A peer that sends CR characters would make Monaco's (LF) model shorter than the Y.Text and
@@ -43,6 +48,7 @@ export function bindModel(
     undo,
     dispose() {
       room.text.unobserve(guard);
+      cursor.dispose();
       undo.destroy();
       binding.destroy();
     },

@@ -31,14 +31,16 @@ export class Room {
   constructor(
     readonly projectId: number,
     readonly path: string,
-    user: PresenceUser,
+    user: PresenceUser | undefined,
     base = collabBaseUrl(window.location, projectId),
   ) {
     this.text = this.doc.getText('content');
     this.provider = new WebsocketProvider(base, encodePath(path), this.doc, {
       maxBackoffTime: 5000,
     });
-    this.provider.awareness.setLocalStateField('user', user);
+    // Without a user (a room started before the workspace knew who is here), peers do not list
+    // this client until `setUser`.
+    if (user) this.setUser(user);
     this.provider.on('status', ({ status }: { status: RoomStatus }) => {
       // y-websocket flips between "disconnected" and "connecting" while it retries; once the
       // room has been connected, both mean the same to the user: offline, reconnecting.
@@ -56,6 +58,10 @@ export class Room {
         this.syncWaiters = [];
       }
     });
+  }
+
+  setUser(user: PresenceUser): void {
+    this.provider.awareness.setLocalStateField('user', user);
   }
 
   get awareness() {

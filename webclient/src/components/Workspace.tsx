@@ -1,6 +1,7 @@
 /** The workspace: file tree, tabs, the collaborative Monaco editor, side panels and status bar. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Project, TreeEntry, User } from '../api/types';
+import { discardEarly, takeEarlyFetches } from '../editor/early';
 import { monaco } from '../editor/monaco';
 import { EditorSession, pathOf } from '../editor/session';
 import { api } from '../lib/api';
@@ -84,11 +85,14 @@ export default function Workspace({
   );
 
   useEffect(() => {
-    api
-      .project(projectId)
-      .then(setProject)
-      .catch((err: Error) => setError(err.message));
-    void loadTree();
+    // A deep link has these requests under way already (early.ts).
+    const early = takeEarlyFetches(projectId);
+    (early?.project ?? api.project(projectId)).then(setProject).catch((err: Error) => {
+      discardEarly();
+      setError(err.message);
+    });
+    if (early) early.tree.then(setTree).catch((err: Error) => setNotice(`Files: ${err.message}`));
+    else void loadTree();
   }, [projectId, loadTree]);
 
   useEffect(() => {

@@ -12,6 +12,7 @@ import { api } from '../lib/api';
 import { Emitter } from '../lib/emitter';
 import { LspClient, type LspState } from '../lsp/client';
 import { toLspUri, toMarker, toTextEdit, workspaceEditByUri } from '../lsp/convert';
+import { lspUrl, takeEarlyConnections, type EarlyConnections } from './early';
 import { monaco } from './monaco';
 
 export const fileUri = (path: string) => monaco.Uri.from({ scheme: 'devsync', path: `/${path}` });
@@ -44,28 +45,40 @@ export class EditorSession {
   private cursors = new CursorStyles();
   private editedPaths = new Set<string>();
   private seenMessages = new Set<string>();
+  private presenceKey = '';
+  /** Rooms started before the editor loaded (early.ts), used when their file is opened. */
+  private earlyRooms: Map<string, Room>;
 
   constructor(
     readonly projectId: number,
     user: User,
     readonly role: Role,
+    early: EarlyConnections | null = takeEarlyConnections(projectId),
   ) {
     this.me = {
       ...presenceUser(user.id, user.display_name || user.username),
       sid: crypto.randomUUID(),
     };
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    this.lsp = new LspClient(`${scheme}://${location.host}/lsp/${projectId}`);
+    this.lsp = early?.lsp ?? new LspClient(lspUrl(projectId));
+    this.earlyRooms = early?.rooms ?? new Map();
     this.lsp.onState.on(() => this.bump());
-    this.lsp.onMessage.on((m) => {
-      // The server repeats some messages on every (re)connection; show each once.
-      if (this.seenMessages.has(m.message)) return;
-      this.seenMessages.add(m.message);
-      this.notices.fire(m);
-    });
+    this.lsp.onMessage.on((m) => this.onLspMessage(m));
     this.lsp.onDiagnostics.on((p) => this.setDiagnostics(p));
     this.lsp.applyEdit = (edit) => this.applyWorkspaceEdit(edit);
-    this.lsp.start();
+    if (early) {
+      early.stopBuffering();
+      early.messages.forEach((m) => this.onLspMessage(m));
+      early.diagnostics.forEach((d) => this.setDiagnostics(d));
+    } else {
+      this.lsp.start();
+    }
+  }
+
+  private onLspMessage(m: { type: number; message: string }) {
+    // The server repeats some messages on every (re)connection; show each once.
+    if (this.seenMessages.has(m.message)) return;
+    this.seenMessages.add(m.message);
+    this.notices.fire(m);
   }
 
   get readOnly(): boolean {
@@ -119,7 +132,12 @@ export class EditorSession {
       const model =
         monaco.editor.getModel(uri) ?? monaco.editor.createModel('', languageOf(path), uri);
       model.setEOL(monaco.editor.EndOfLineSequence.LF);
-      const room = new Room(this.projectId, path, this.me);
+      const diagnostics = this.diagnostics.get(toLspUri(uri));
+      if (diagnostics) monaco.editor.setModelMarkers(model, 'devsync', diagnostics.map(toMarker));
+      const early = this.earlyRooms.get(path);
+      this.earlyRooms.delete(path);
+      const room = early ?? new Room(this.projectId, path, this.me);
+      if (early) early.setUser(this.me);
       room.onStatus.on(() => this.bump());
       room.awareness.on('change', () => this.onAwareness(room));
       room.text.observe((e) => {
@@ -266,6 +284,19 @@ export class EditorSession {
       room.awareness.getStates() as Map<number, AwarenessState>,
       room.doc.clientID,
     );
+    // Most awareness changes are caret moves (one per keystroke of every peer), which y-monaco
+    // draws itself; re-render the workspace only when who is here, or where, changed.
+    const key = JSON.stringify(
+      this.participants().map((p) => [
+        p.sid,
+        p.user.name,
+        p.user.color,
+        p.activeFile,
+        p.viewportTop,
+      ]),
+    );
+    if (key === this.presenceKey) return;
+    this.presenceKey = key;
     this.applyFollow();
     this.bump();
   }
@@ -317,6 +348,8 @@ export class EditorSession {
 
   dispose(): void {
     for (const f of [...this.files]) this.close(f.path);
+    for (const room of this.earlyRooms.values()) room.destroy();
+    this.earlyRooms.clear();
     this.lsp.dispose();
     this.editor?.dispose();
     this.changed.clear();

@@ -7,12 +7,16 @@ machine or to put a stdio language server (`--command "ruff server"`) online.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shlex
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from bridge.router import close_analysis_pool
 from bridge.router import router as bridge_router
 from server.core.config import Settings
 from server.core.db import Database
@@ -24,7 +28,13 @@ def create_bridge_app(settings: Settings) -> FastAPI:
     """A FastAPI app with only `WS /lsp/{id}`, the library route and `/healthz`."""
     settings = settings.prepare()
     upgrade(settings.resolved_database_url())
-    app = FastAPI(title="DevSync bridge", version="0.1.0")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(close_analysis_pool, app)
+
+    app = FastAPI(title="DevSync bridge", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = Database(settings.resolved_database_url())
     app.include_router(bridge_router)

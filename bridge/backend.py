@@ -4,10 +4,13 @@ implementations, DevSync's own server in-process or any stdio server (proxy)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from server.core.config import Settings
 from server.core.paths import project_root
+
+if TYPE_CHECKING:
+    from lsp.analysis import AnalysisPool
 
 Emit = Callable[[str], None]
 End = Callable[[int, str], None]
@@ -29,8 +32,11 @@ class Backend(Protocol):
         ...
 
 
-def backend_for(settings: Settings, project_id: int) -> Backend:
-    """Proxy mode when `bridge_command` is set, else DevSync's own server."""
+def backend_for(
+    settings: Settings, project_id: int, pool: AnalysisPool | None = None
+) -> Backend:
+    """Proxy mode when `bridge_command` is set, else DevSync's own server
+    (its jedi work in ``pool`` when given, else on the jedi thread)."""
     if settings.bridge_command:
         from bridge.process import ProcessBackend
 
@@ -39,4 +45,4 @@ def backend_for(settings: Settings, project_id: int) -> Backend:
         return ProcessBackend(settings.bridge_command, root, limit)
     from bridge.inprocess import InProcessBackend
 
-    return InProcessBackend()
+    return InProcessBackend(pool)

@@ -1,7 +1,8 @@
 """In-process backend: one fresh DevSync `LanguageServer` per connection.
 
-Built by the same `lsp.server.create_server()` that `devsync lsp` uses, so
-jedi's caches and its worker thread are shared by every connection.
+Built by the same `lsp.server.create_server()` that `devsync lsp` uses. Its
+jedi work goes to the app's `lsp.analysis.AnalysisPool` when there is one
+(`bridge_analysis_processes`), else to the process's one jedi thread.
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bridge.backend import Emit, End
 from lsp.rpc import dispatch
 from lsp.server import DevSyncServer, create_server
+from lsp.worker import attach, detach
+
+if TYPE_CHECKING:
+    from lsp.analysis import AnalysisPool
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +39,14 @@ class _FrameWriter:
 class InProcessBackend:
     """Runs DevSync's language server inside the bridge's event loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool: AnalysisPool | None = None) -> None:
         self.server: DevSyncServer | None = None
+        self.pool = pool
 
     async def start(self, emit: Emit, end: End) -> None:
         server = self.server = create_server()
+        if self.pool is not None:
+            attach(server.ctx, self.pool)
         server.protocol.set_writer(_FrameWriter(emit), include_headers=False)
         server.exit_callbacks.append(lambda: end(1000, "language server exited"))
 
@@ -69,6 +77,7 @@ class InProcessBackend:
             future.cancel()
         tasks: list[Any] = [f for f in pending if isinstance(f, asyncio.Future)]
         await asyncio.gather(*tasks, return_exceptions=True)
+        detach(server.ctx)  # its worker drops the connection's documents
         server.shutdown()  # type: ignore[no-untyped-call]
         # pygls caches these per protocol instance with lru_cache, which would
         # keep the last ~100 closed servers (and their documents) alive.

@@ -15,6 +15,7 @@ from bridge.backend import backend_for
 from bridge.connection import Connection
 from bridge.transport import WebSocketTransport
 from bridge.uris import UriMap
+from lsp.analysis import AnalysisPool
 from server.core.config import Settings
 from server.core.paths import project_root
 from server.lib.router import library_roots
@@ -31,6 +32,28 @@ def connection_slots(
     if slots is None:
         slots = state.bridge_slots = limits.ConnectionSlots(config)
     return slots
+
+
+def analysis_pool(app: object, settings: Settings) -> AnalysisPool | None:
+    """The app's analysis pool for in-process servers, made on first use
+    (its processes start with the first jedi request); None when disabled."""
+    size = settings.bridge_analysis_processes
+    if size < 1 or settings.bridge_command:
+        return None
+    state = app.state  # type: ignore[attr-defined]
+    pool: AnalysisPool | None = getattr(state, "analysis_pool", None)
+    if pool is None:
+        pool = state.analysis_pool = AnalysisPool(size)
+    return pool
+
+
+def close_analysis_pool(app: object) -> None:
+    """Stop the app's analysis workers (at shutdown)."""
+    state = app.state  # type: ignore[attr-defined]
+    pool: AnalysisPool | None = getattr(state, "analysis_pool", None)
+    if pool is not None:
+        state.analysis_pool = None
+        pool.close()
 
 
 @router.websocket("/lsp/{project_id}")
@@ -53,7 +76,7 @@ async def lsp_socket(websocket: WebSocket, project_id: str) -> None:
     try:
         pid = int(project_id)
         umap = UriMap(project_root(settings, pid), library_roots(app))
-        backend = backend_for(settings, pid)
+        backend = backend_for(settings, pid, analysis_pool(app, settings))
         await Connection(transport, backend, umap, role, config).run()
     finally:
         slots.release(user_id)

@@ -1,18 +1,38 @@
-"""Process-wide executors: one dedicated thread for jedi, a small pool for linters.
+"""Where jedi runs: one dedicated thread, or a pool of analysis processes.
 
 jedi is not thread-safe and evaluates lazily, so every jedi call *and* the
-building of LSP results from its objects runs on the single jedi thread. All
-server instances in a process (one per bridge connection) share it.
+building of LSP results from its objects runs in one place. By default that is
+the single jedi thread, shared by every server instance in the process (this
+is what ``devsync lsp`` over stdio uses). A server attached to an
+``lsp.analysis.AnalysisPool`` (the bridge's in-process servers, see
+``attach``) sends its calls to a worker process instead: ``run_jedi`` is the
+one entry point either way, so features do not know which backend runs them.
+
+A call can leave the process when it is a method of a ``Feature`` (the worker
+keeps its own instance per connection) or a module-level function; arguments
+must pickle, the server's ``ServerContext`` and ``Snapshot`` values are
+carried specially. Anything else (a closure) runs on the jedi thread.
+
+Linters keep a small thread pool here too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from lsp.context import ServerContext
+from lsp.documents import Snapshot
+
+if TYPE_CHECKING:
+    from lsp.analysis import AnalysisPool
+    from lsp.analysis_worker import CtxState
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,13 +63,98 @@ def lint_executor() -> ThreadPoolExecutor:
 _in_flight = 0  # jedi calls queued or running, process-wide
 
 
+_conn_ids = itertools.count(1)
+# id(ctx) -> (weak ctx, pool, connection id): servers whose jedi calls go to a pool.
+_attached: dict[int, tuple[weakref.ref[ServerContext], AnalysisPool, int]] = {}
+
+
+def attach(ctx: ServerContext, pool: AnalysisPool) -> int:
+    """Send this server's jedi calls to ``pool``; returns its connection id."""
+    conn = next(_conn_ids)
+    _attached[id(ctx)] = (weakref.ref(ctx), pool, conn)
+    return conn
+
+
+def detach(ctx: ServerContext) -> None:
+    """The server is gone: back to the thread, and its worker forgets it."""
+    entry = _attached.pop(id(ctx), None)
+    if entry is not None:
+        entry[1].forget(entry[2])
+
+
+def _pool_of(ctx: ServerContext | None) -> tuple[AnalysisPool, int] | None:
+    if ctx is None:
+        return None
+    entry = _attached.get(id(ctx))
+    if entry is None or entry[0]() is not ctx:
+        return None
+    return entry[1], entry[2]
+
+
+def _remote(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """(ctx, target) if ``fn`` can run in a worker process, else None."""
+    owner = getattr(fn, "__self__", None)
+    if owner is not None:
+        ctx = getattr(owner, "ctx", None)
+        if not isinstance(ctx, ServerContext):
+            return None
+        cls = type(owner)
+        if "<locals>" in cls.__qualname__:
+            return None
+        return ctx, (cls.__module__, cls.__qualname__, fn.__name__)
+    qualname = getattr(fn, "__qualname__", "<locals>")
+    if "<locals>" in qualname or "<lambda>" in qualname:
+        return None
+    ctx = next((a for a in args if isinstance(a, ServerContext)), None)
+    return ctx, (fn.__module__, qualname, None)
+
+
+def _state(ctx: ServerContext) -> CtxState:
+    from lsp.analysis_worker import CtxState
+
+    caps = getattr(ctx.server.protocol, "client_capabilities", None)
+    return CtxState(ctx.root_path, ctx.options, ctx.mapper, caps)
+
+
+def _carry(value: Any) -> Any:
+    from lsp.analysis_worker import CtxArg, DocArg
+
+    if isinstance(value, ServerContext):
+        return CtxArg()
+    if isinstance(value, Snapshot):
+        return DocArg(
+            value.uri,
+            value.version,
+            value.source,
+            value.path,
+            value.codec.encoding,
+            value.language_id,
+        )
+    return value
+
+
 async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run ``fn`` on the jedi thread; cancelling the caller drops queued work."""
+    """Run ``fn`` where this server's jedi runs: its analysis pool, if attached,
+    else the jedi thread. Cancelling the caller drops work not yet started."""
     global _in_flight
-    loop = asyncio.get_running_loop()
-    call = functools.partial(fn, *args, **kwargs)
+    remote = _remote(fn, args)
+    pooled = _pool_of(remote[0]) if remote is not None else None
     _in_flight += 1
     try:
+        if pooled is not None and remote is not None:
+            pool, conn = pooled
+            ctx, target = remote
+            future = pool.submit(
+                conn,
+                _state(ctx),
+                target,
+                tuple(_carry(a) for a in args),
+                {k: _carry(v) for k, v in kwargs.items()},
+            )
+            result: R = await asyncio.wrap_future(future)
+            return result
+        loop = asyncio.get_running_loop()
+        call = functools.partial(fn, *args, **kwargs)
         return await loop.run_in_executor(jedi_executor(), call)
     finally:
         _in_flight -= 1

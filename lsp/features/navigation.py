@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from lsprotocol import types
 
@@ -11,8 +10,6 @@ from lsp import jedi_support
 from lsp.documents import Snapshot
 from lsp.features.base import Feature
 from lsp.worker import run_jedi
-
-T = TypeVar("T")
 
 
 class PositionParams(Protocol):
@@ -30,22 +27,42 @@ class JediNavigation(Feature):
 
     name = "navigation"
 
-    async def _run(
-        self,
-        params: PositionParams,
-        build: Callable[[Any, Snapshot, int, int], T],
-    ) -> T | None:
+    async def _run(self, params: PositionParams, op: str, *extra: Any) -> Any:
         snap = self.ctx.analysable(params.text_document.uri)
         if snap is None:
             return None
         line, column = snap.to_jedi(params.position)
-
-        def job() -> T:
-            return build(jedi_support.script(self.ctx, snap), snap, line, column)
-
-        result = await run_jedi(job)
+        result = await run_jedi(self._job, snap, line, column, op, *extra)
         self.ctx.ensure_current(snap)
         return result
+
+    def _job(self, snap: Snapshot, line: int, column: int, op: str, *extra: Any) -> Any:
+        """One navigation query; a bound method so it can run in an analysis
+        worker process (``lsp.worker.run_jedi``)."""
+        s = jedi_support.script(self.ctx, snap)
+        if op == "definition":
+            return self._locations(s.goto(line, column, follow_imports=True), snap)
+        if op == "declaration":
+            return self._locations(s.goto(line, column, follow_imports=False), snap)
+        if op == "type_definition":
+            return self._locations(s.infer(line, column), snap)
+        if op == "references":
+            refs = s.get_references(line, column, include_builtins=False)
+            if not extra[0]:
+                refs = [r for r in refs if not r.is_definition()]
+            return self._locations(refs, snap)
+        if op == "highlight":
+            return [
+                types.DocumentHighlight(
+                    range=jedi_support.name_range(r, snap),
+                    kind=types.DocumentHighlightKind.Write
+                    if r.is_definition()
+                    else types.DocumentHighlightKind.Read,
+                )
+                for r in s.get_references(line, column, scope="file")
+                if r.line is not None
+            ]
+        raise ValueError(f"unknown navigation {op!r}")
 
     def _locations(self, names: list[Any], snap: Snapshot) -> list[types.Location]:
         found = (jedi_support.location(self.ctx, n, snap) for n in names)
@@ -54,60 +71,34 @@ class JediNavigation(Feature):
     async def definition(
         self, params: types.DefinitionParams
     ) -> list[types.Location] | None:
-        return await self._run(
-            params,
-            lambda s, snap, ln, col: self._locations(
-                s.goto(ln, col, follow_imports=True), snap
-            ),
-        )
+        result: list[types.Location] | None = await self._run(params, "definition")
+        return result
 
     async def declaration(
         self, params: types.DeclarationParams
     ) -> list[types.Location] | None:
-        return await self._run(
-            params,
-            lambda s, snap, ln, col: self._locations(
-                s.goto(ln, col, follow_imports=False), snap
-            ),
-        )
+        result: list[types.Location] | None = await self._run(params, "declaration")
+        return result
 
     async def type_definition(
         self, params: types.TypeDefinitionParams
     ) -> list[types.Location] | None:
-        return await self._run(
-            params,
-            lambda s, snap, ln, col: self._locations(s.infer(ln, col), snap),
-        )
+        result: list[types.Location] | None = await self._run(params, "type_definition")
+        return result
 
     async def references(
         self, params: types.ReferenceParams
     ) -> list[types.Location] | None:
         include = params.context.include_declaration
-
-        def build(s: Any, snap: Snapshot, ln: int, col: int) -> list[types.Location]:
-            refs = s.get_references(ln, col, include_builtins=False)
-            if not include:
-                refs = [r for r in refs if not r.is_definition()]
-            return self._locations(refs, snap)
-
-        return await self._run(params, build)
+        result: list[types.Location] | None = await self._run(
+            params, "references", include
+        )
+        return result
 
     async def highlight(
         self, params: types.DocumentHighlightParams
     ) -> list[types.DocumentHighlight] | None:
-        def build(
-            s: Any, snap: Snapshot, ln: int, col: int
-        ) -> list[types.DocumentHighlight]:
-            refs = s.get_references(ln, col, scope="file")
-            return [
-                types.DocumentHighlight(
-                    range=jedi_support.name_range(r, snap),
-                    kind=types.DocumentHighlightKind.Write
-                    if r.is_definition()
-                    else types.DocumentHighlightKind.Read,
-                )
-                for r in refs
-                if r.line is not None
-            ]
-
-        return await self._run(params, build)
+        result: list[types.DocumentHighlight] | None = await self._run(
+            params, "highlight"
+        )
+        return result

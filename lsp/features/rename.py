@@ -38,18 +38,17 @@ class JediRename(Feature):
         if snap is None:
             return None
         line, column = snap.to_jedi(params.position)
-
-        def job() -> types.Range | None:
-            refs = self._refs(snap, line, column)
-            for ref in refs or []:
-                hit = ref.column <= column <= ref.column + len(ref.name)
-                if str(ref.module_path) == snap.path and ref.line == line and hit:
-                    return jedi_support.name_range(ref, snap)
-            return None
-
-        result = await run_jedi(job)
+        result = await run_jedi(self._prepare, snap, line, column)
         self.ctx.ensure_current(snap)
         return result
+
+    def _prepare(self, snap: Snapshot, line: int, column: int) -> types.Range | None:
+        refs = self._refs(snap, line, column)
+        for ref in refs or []:
+            hit = ref.column <= column <= ref.column + len(ref.name)
+            if str(ref.module_path) == snap.path and ref.line == line and hit:
+                return jedi_support.name_range(ref, snap)
+        return None
 
     async def rename(self, params: types.RenameParams) -> types.WorkspaceEdit | None:
         new = params.new_name
@@ -59,19 +58,20 @@ class JediRename(Feature):
         if snap is None:
             return None
         line, column = snap.to_jedi(params.position)
-
-        def job() -> types.WorkspaceEdit | None:
-            refs = self._refs(snap, line, column)
-            if not refs:
-                return None
-            changes: dict[str, list[types.TextEdit]] = {}
-            for ref in refs:
-                loc = jedi_support.location(self.ctx, ref, snap)
-                if loc is not None:
-                    edit = types.TextEdit(range=loc.range, new_text=new)
-                    changes.setdefault(loc.uri, []).append(edit)
-            return types.WorkspaceEdit(changes=changes)
-
-        result = await run_jedi(job)
+        result = await run_jedi(self._rename, snap, line, column, new)
         self.ctx.ensure_current(snap)
         return result
+
+    def _rename(
+        self, snap: Snapshot, line: int, column: int, new: str
+    ) -> types.WorkspaceEdit | None:
+        refs = self._refs(snap, line, column)
+        if not refs:
+            return None
+        changes: dict[str, list[types.TextEdit]] = {}
+        for ref in refs:
+            loc = jedi_support.location(self.ctx, ref, snap)
+            if loc is not None:
+                edit = types.TextEdit(range=loc.range, new_text=new)
+                changes.setdefault(loc.uri, []).append(edit)
+        return types.WorkspaceEdit(changes=changes)

@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         'connection (JSON list, e.g. `["ruff", "server"]`); empty runs DevSync\'s '
         "own language server in-process.",
     )
+    bridge_analysis_processes: int = Field(
+        2,
+        ge=0,
+        description="Worker processes that run jedi for the in-process `/lsp` "
+        "language servers (a connection keeps its worker); 0 runs it on one "
+        "thread of the server process.",
+    )
     bridge_max_message_bytes: int = Field(
         4 * 1024 * 1024,
         ge=1024,

@@ -13,6 +13,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.collab.rawws import DevSyncWebSocketProtocol
     from server.core.config import Settings
 
     overrides: dict[str, object] = {}
@@ -45,6 +46,9 @@ def _serve(args: argparse.Namespace) -> int:
         # copy costs more CPU than it saves bytes (the Node y-websocket server
         # does not compress either).
         ws_per_message_deflate=False,
+        # Uvicorn's default WebSocket protocol, plus direct frame writes for
+        # the collaboration broadcast (server/collab/rawws.py).
+        ws=DevSyncWebSocketProtocol,
     )
     return 0
 

@@ -23,22 +23,32 @@ class IdleWriter:
         self._delay = delay
         self._dirty = False
         self._timer: asyncio.TimerHandle | None = None
+        self._due = 0.0
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     def changed(self) -> None:
-        """The text changed: (re)start the idle timer."""
+        """The text changed: (re)start the idle timer.
+
+        Called for every stored batch, so it only moves a deadline; the one
+        pending timer re-arms itself for the rest when it fires early.
+        """
         if self._sink is None:
             return
         self._dirty = True
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = asyncio.get_running_loop().call_later(self._delay, self._fire)
+        loop = asyncio.get_running_loop()
+        self._due = loop.time() + self._delay
+        if self._timer is None:
+            self._timer = loop.call_at(self._due, self._fire)
 
     def mark_dirty(self) -> None:
         self._dirty = True
 
     def _fire(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._due - loop.time() > 0.001:  # edited since the timer was set
+            self._timer = loop.call_at(self._due, self._fire)
+            return
         self._timer = None
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self.flush())

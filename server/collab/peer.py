@@ -1,9 +1,14 @@
-"""One connected client: its identity, its role, and a bounded outgoing queue.
+"""One connected client: its identity, its role, and its outgoing messages.
 
-A room never awaits a client's socket: it puts the same encoded bytes into
-every receiver's queue and each client's sender task drains its own queue.
-A client whose queue overflows is disconnected with a close reason, never
-silently skipped, so no one is left with a diverged document.
+A room never awaits a client's socket. When the transport takes raw frames
+(`devsync serve`), the room encodes each broadcast frame once and every peer
+writes those same bytes to its socket at once: no queue, no task wake-up per
+message. Otherwise (other ASGI servers, tests) the message goes into a
+bounded queue that the peer's sender task drains.
+
+Either way a client that does not keep up (more than `max_queue_bytes`
+waiting for it) is disconnected with a close reason, never silently skipped,
+so no one is left with a diverged document.
 """
 
 from __future__ import annotations
@@ -25,13 +30,15 @@ from server.collab.protocol import (
     parse,
     update_message,
 )
-from server.collab.transport import Transport, TransportClosed
+from server.collab.rawws import binary_frame
+from server.collab.transport import FrameWriter, Transport, TransportClosed
 from server.core.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
 _ids = itertools.count(1)
 _UPDATE_PREFIX = bytes([MSG_SYNC, SYNC_UPDATE])
 MAX_MERGED = 100  # merge_updates grows superlinearly past a few hundred
+SLOW = "too slow: outgoing queue overflow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,7 @@ class Peer:
     ) -> None:
         self.id = next(_ids)
         self.transport = transport
+        self._raw: FrameWriter | None = getattr(transport, "raw", None)
         self.identity = identity
         self.can_write = can_write
         self.session_id = session_id
@@ -76,13 +84,21 @@ class Peer:
     def start(self) -> None:
         self._sender = asyncio.get_running_loop().create_task(self._send_loop())
 
-    def send(self, message: bytes) -> None:
-        """Queue `message` for this client, without waiting."""
+    def send(self, message: bytes, frame: bytes | None = None) -> None:
+        """Send `message` to this client, without waiting. `frame` is the same
+        message already encoded as a WebSocket frame, when the caller has it."""
         if self.close_code is not None:
+            return
+        raw = self._raw
+        if raw is not None:
+            # False: the connection is closing, and its reader ends the peer.
+            written = raw.write(binary_frame(message) if frame is None else frame)
+            if written and raw.buffered() > self.limits.max_queue_bytes:
+                self.kick(CloseCode.SLOW_CONSUMER, SLOW)
             return
         size = len(message)
         if self._queued_bytes + size > self.limits.max_queue_bytes:
-            self.kick(CloseCode.SLOW_CONSUMER, "too slow: outgoing queue overflow")
+            self.kick(CloseCode.SLOW_CONSUMER, SLOW)
             return
         self._queue.append(message)
         self._queued_bytes += size

@@ -16,15 +16,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 
-from pycrdt import Doc, Text, get_state
+from pycrdt import Doc, Text, get_state, merge_updates
 
 from server.collab import protocol as p
 from server.collab.awareness import AwarenessRelay
 from server.collab.fanout import KIND_AWARENESS, KIND_UPDATE, RedisFanout
 from server.collab.hooks import BroadcastPayload, Hooks, JoinPayload, StorePayload
 from server.collab.idlewrite import IdleWriter
-from server.collab.peer import Peer
+from server.collab.peer import MAX_MERGED, Peer
 from server.collab.protocol import CloseCode, ProtocolError
+from server.collab.rawws import binary_frame
 from server.collab.store import DocKey
 from server.collab.transport import TransportClosed
 
@@ -42,6 +43,38 @@ class _Pending:
     message: bytes
     sender: Peer | None
     user_id: int | None
+
+
+def _coalesce(batch: list[_Pending]) -> list[tuple[bytes, Peer | None]]:
+    """The messages that broadcast `batch`: each run of consecutive updates
+    from one sender goes out as one merged update (at most `MAX_MERGED` per
+    message), to everyone but that sender. A single update is sent as the
+    frame its client sent; a client catching up after a burst gets a few
+    messages instead of hundreds, and the merge is done once per room, not
+    per receiver."""
+    out: list[tuple[bytes, Peer | None]] = []
+    start = 0
+    while start < len(batch):
+        sender = batch[start].sender
+        end = start + 1
+        while (
+            end < len(batch)
+            and batch[end].sender is sender
+            and end - start < MAX_MERGED
+        ):
+            end += 1
+        if end - start == 1:
+            out.append((batch[start].message, sender))
+        else:
+            try:
+                merged = merge_updates(*(item.update for item in batch[start:end]))
+            except ValueError:  # never expected: each update was decoded before
+                log.exception("merging a batch failed; sending it unmerged")
+                out.extend((item.message, sender) for item in batch[start:end])
+            else:
+                out.append((p.update_message(merged), sender))
+        start = end
+    return out
 
 
 class Room:
@@ -203,9 +236,11 @@ class Room:
         self._wakeup.set()
 
     def _send_all(self, message: bytes, skip: Peer | None) -> None:
+        """Send `message` to every peer but `skip`, encoded as a frame once."""
+        frame = binary_frame(message)
         for peer in self.peers.values():
             if peer is not skip:
-                peer.send(message)
+                peer.send(message, frame)
 
     # -- persistence ----------------------------------------------------------
 
@@ -241,8 +276,8 @@ class Room:
         if self.hooks.before_broadcast:
             payload = BroadcastPayload(self.key, [i.message for i in batch])
             self.hooks.run("before_broadcast", payload)
-        for item in batch:
-            self._send_all(item.message, item.sender)
+        for message, sender in _coalesce(batch):
+            self._send_all(message, sender)
         if self.fanout is not None:
             for item in batch:
                 self.fanout.publish(self.key, KIND_UPDATE, item.message)

@@ -26,6 +26,11 @@ from server.core.db import Database
 
 log = logging.getLogger(__name__)
 
+_SQLITE_INSERT_UPDATE = (
+    f"INSERT INTO {CollabUpdate.__tablename__} (project_id, path, data)"
+    " VALUES (?, ?, ?)"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class DocKey:
@@ -160,7 +165,17 @@ class CollabStore:
         try:
             with conn.begin():
                 ids: Sequence[int] = []
-                if updates:
+                if updates and conn.dialect.name == "sqlite":
+                    # The driver's own statement, one row at a time: about half
+                    # the CPU of a compiled INSERT .. RETURNING for the one-
+                    # update batches typing makes (rows in one transaction).
+                    ids = [
+                        conn.exec_driver_sql(
+                            _SQLITE_INSERT_UPDATE, (key.project_id, key.path, u)
+                        ).lastrowid
+                        for u in updates
+                    ]
+                elif updates:
                     ids = conn.scalars(
                         self._insert_update,
                         [

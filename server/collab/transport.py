@@ -1,4 +1,9 @@
-"""The transport a room talks through: FastAPI's WebSocket and test fakes both fit."""
+"""The transport a room talks through: FastAPI's WebSocket and test fakes both fit.
+
+A transport may also offer `raw`, a `FrameWriter` that takes ready-encoded
+WebSocket frames without awaiting (see `server.collab.rawws`); a peer then
+writes the room's broadcasts through it instead of queueing them for `send`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,23 @@ from typing import Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server.collab.rawws import RAW_FRAMES
+
 
 class TransportClosed(Exception):
     """The other side went away."""
+
+
+class FrameWriter(Protocol):
+    """Synchronous writes of whole, ready-encoded WebSocket frames."""
+
+    def write(self, frame: bytes) -> bool:
+        """Queue `frame` for the socket; False once the connection is closing."""
+        ...
+
+    def buffered(self) -> int:
+        """Bytes written but not yet sent."""
+        ...
 
 
 class Transport(Protocol):
@@ -33,6 +52,8 @@ class WebSocketTransport:
     def __init__(self, websocket: WebSocket) -> None:
         self._ws = websocket
         self._closed = False
+        extensions = websocket.scope.get("extensions") or {}
+        self.raw: FrameWriter | None = extensions.get(RAW_FRAMES)
 
     @property
     def path(self) -> str:

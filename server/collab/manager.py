@@ -9,10 +9,11 @@ serialised by a per-document lock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,29 @@ class CollabConfig:
     max_clients_per_room: int = 200
     compact_after: int = 1000
     peer_limits: PeerLimits = field(default_factory=PeerLimits)
+    # Open connections are checked against the current roles this often (and
+    # at once when this process commits a change of roles or sessions).
+    recheck_access_seconds: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What a user may do in a project now (see `RoomManager.recheck_access`)."""
+
+    member: bool
+    can_write: bool
+    session_id: int | None  # the live session their role comes from, if any
+
+
+# (project_id, user_id) pairs -> their standing; blocking, run off the loop.
+StandingLookup = Callable[[set[tuple[int, int]]], dict[tuple[int, int], Standing]]
+
+REMOVED = "you are no longer a member of this project"
+SESSION_GONE = "the session you joined through has ended"
+DEMOTED = (
+    "read-only: your role in this project is now viewer; "
+    "edits from now on are not saved"
+)
 
 
 def sha(text: str) -> str:
@@ -55,6 +79,7 @@ class RoomManager:
         config: CollabConfig | None = None,
         hooks: Hooks | None = None,
         fanout: RedisFanout | None = None,
+        standings: StandingLookup | None = None,
     ) -> None:
         self.store = store
         self.tree = tree
@@ -68,6 +93,10 @@ class RoomManager:
         # Stored update rows already in a live document, not yet in a snapshot.
         self._unfolded: dict[DocKey, list[int]] = defaultdict(list)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.standings = standings
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._access_changed: asyncio.Event | None = None
+        self._watcher: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -89,6 +118,7 @@ class RoomManager:
             self._spawn(self._unload_later(key))
 
     async def serve(self, key: DocKey, peer: Peer) -> None:
+        self._watch_access()
         room = await self.acquire(key)
         try:
             await room.serve(peer)
@@ -105,6 +135,11 @@ class RoomManager:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
         await self.writer.run(self.store.close)
         if self.fanout is not None:
             await self.fanout.close()
@@ -258,6 +293,67 @@ class RoomManager:
 
     def online_users(self, project_id: int) -> set[int]:
         return {peer.identity.user_id for _, peer in self.peers(project_id)}
+
+    # -- roles of open connections -------------------------------------------
+
+    def _watch_access(self) -> None:
+        if self.standings is None or self._watcher is not None:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._access_changed = asyncio.Event()
+        self._watcher = self._loop.create_task(self._recheck_loop())
+
+    def access_changed(self) -> None:
+        """Roles or sessions changed: recheck open connections now.
+
+        Thread-safe; called after a commit that touched them."""
+        loop, changed = self._loop, self._access_changed
+        if loop is None or changed is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closing
+            loop.call_soon_threadsafe(changed.set)
+
+    async def _recheck_loop(self) -> None:
+        assert self._access_changed is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._access_changed.wait(), self.config.recheck_access_seconds
+                )
+            self._access_changed.clear()
+            try:
+                await self.recheck_access()
+            except Exception:
+                log.exception("rechecking the roles of open connections failed")
+
+    async def recheck_access(self) -> int:
+        """Hold every open connection to its user's current role; returns how
+        many lost access. A user no longer in the project, or whose session
+        ended, is disconnected with the reason; one demoted to viewer stays
+        connected read-only: told so, and their updates are refused."""
+        if self.standings is None:
+            return 0
+        pairs = {(key.project_id, peer.identity.user_id) for key, peer in self.peers()}
+        if not pairs:
+            return 0
+        now = await asyncio.to_thread(self.standings, pairs)
+        changed = 0
+        for key, peer in self.peers():
+            standing = now.get((key.project_id, peer.identity.user_id))
+            if standing is None:  # joined after the lookup: the next one
+                continue
+            if peer.close_code is not None:
+                continue
+            if not standing.member:
+                peer.kick(CloseCode.FORBIDDEN, REMOVED)
+            elif peer.session_id is not None and standing.session_id != peer.session_id:
+                peer.kick(CloseCode.SESSION_ENDED, SESSION_GONE)
+            elif peer.can_write and not standing.can_write:
+                peer.revoke_write(DEMOTED)
+            else:
+                continue
+            changed += 1
+        return changed
 
     def kick_session(self, session_id: int, reason: str, code: int) -> int:
         """Disconnect every client that joined through `session_id`."""

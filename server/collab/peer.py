@@ -28,6 +28,7 @@ from server.collab.protocol import (
     SYNC_UPDATE,
     CloseCode,
     parse,
+    permission_denied,
     update_message,
 )
 from server.collab.rawws import binary_frame
@@ -103,6 +104,15 @@ class Peer:
         self._queue.append(message)
         self._queued_bytes += size
         self._wakeup.set()
+
+    def revoke_write(self, notice: str) -> None:
+        """From now on this client's updates are refused; it is told why."""
+        if not self.can_write:
+            return
+        log.info("%r is read-only from now on", self)
+        self.can_write = False
+        self.denied_notice_sent = True
+        self.send(permission_denied(notice))
 
     def kick(self, code: int, reason: str) -> None:
         """Disconnect this client with `code` and a reason it can show."""

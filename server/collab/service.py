@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from server.auth.models import User
 from server.auth.service import AuthService
 from server.collab.awareness import Identity, colour_for
 from server.collab.fanout import RedisFanout
-from server.collab.manager import CollabConfig, RoomManager
+from server.collab.manager import CollabConfig, RoomManager, Standing
 from server.collab.peer import PeerLimits
 from server.collab.protocol import CloseCode
 from server.collab.store import CollabStore, DocKey
@@ -22,8 +27,9 @@ from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import Forbidden, NotFound, Unauthorized
 from server.history.repo import author_email
-from server.projects.models import Role
+from server.projects.models import Membership, Project, Role
 from server.projects.repository import ProjectRepository
+from server.sessions.models import CollabSession, SessionParticipant
 from server.sessions.repository import SessionRepository
 
 
@@ -53,6 +59,55 @@ def authorise(db: Database, token: str | None, project_id: int) -> Access:
         return Access(identity, role, granted_by)
 
 
+def standings(
+    db: Database, pairs: set[tuple[int, int]]
+) -> dict[tuple[int, int], Standing]:
+    """Blocking: the current role of each (project_id, user_id)."""
+    out: dict[tuple[int, int], Standing] = {}
+    with db.session() as session:
+        projects = ProjectRepository(session)
+        sessions = SessionRepository(session)
+        for project_id, user_id in pairs:
+            role = projects.role_of(project_id, user_id)
+            out[project_id, user_id] = (
+                Standing(False, False, None)
+                if role is None
+                else Standing(
+                    True,
+                    role.at_least(Role.editor),
+                    sessions.granting_session(project_id, user_id),
+                )
+            )
+    return out
+
+
+_ACCESS_MODELS = (Membership, Project, CollabSession, SessionParticipant)
+_ACCESS_FLAG = "devsync.collab.access_changed"
+
+
+def watch_access(db: Database, changed: Callable[[], None]) -> None:
+    """Call `changed` after every commit on `db`'s sessions that changed a
+    membership, a project or a session, so that open collaboration
+    connections are held to the new roles at once (the periodic recheck
+    covers changes made elsewhere)."""
+
+    def after_flush(session: Session, _context: Any) -> None:
+        touched = itertools.chain(session.new, session.dirty, session.deleted)
+        if any(isinstance(obj, _ACCESS_MODELS) for obj in touched):
+            session.info[_ACCESS_FLAG] = True
+
+    def after_commit(session: Session) -> None:
+        if session.info.pop(_ACCESS_FLAG, False):
+            changed()
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(_ACCESS_FLAG, None)
+
+    event.listen(db.sessionmaker, "after_flush", after_flush)
+    event.listen(db.sessionmaker, "after_commit", after_commit)
+    event.listen(db.sessionmaker, "after_rollback", after_rollback)
+
+
 def build_manager(settings: Settings, db: Database) -> RoomManager:
     limits = PeerLimits(
         max_message_bytes=settings.collab_max_message_bytes,
@@ -72,7 +127,15 @@ def build_manager(settings: Settings, db: Database) -> RoomManager:
         fanout = RedisFanout(
             settings.redis_url, hashlib.sha256(database).hexdigest()[:12]
         )
-    return RoomManager(CollabStore(db), WorkingTree(settings), config, fanout=fanout)
+    manager = RoomManager(
+        CollabStore(db),
+        WorkingTree(settings),
+        config,
+        fanout=fanout,
+        standings=lambda pairs: standings(db, pairs),
+    )
+    watch_access(db, manager.access_changed)
+    return manager
 
 
 class CollabLiveDocuments:

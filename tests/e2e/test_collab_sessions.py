@@ -127,3 +127,76 @@ async def test_rest_writes_restore_and_co_authors(server, project):
     await eventually(lambda: str(bob.text) == "print('hi')\nx = 1\n")
     await ada.close()
     await bob.close()
+
+
+async def test_role_changes_reach_open_connections(server, project):
+    """Roles are held on connections already open, not only at the upgrade:
+    a member demoted to viewer is told and their edits are refused; a member
+    removed from the project is disconnected with the reason."""
+    bob = await server.client(project, "main.py", "bob").connect()
+    ada = await server.client(project, "main.py", "ada").connect()
+    await bob.wait_synced()
+    await ada.wait_synced()
+    await bob.insert(0, "# bob was here\n")
+    await ada.until(lambda: str(ada.text).startswith("# bob was here\n"))
+
+    demoted = server.api(
+        "POST",
+        f"/api/projects/{project}/members",
+        "ada",
+        json={"username": "bob", "role": "viewer"},
+    )
+    assert demoted.status_code == 201, demoted.text
+    await bob.until(lambda: bool(bob.denied), within=5)
+    assert "viewer" in bob.denied[0]
+    assert bob.close_code is None  # still connected, read-only
+    await bob.insert(0, "# refused\n")
+    await ada.insert(0, "# ada\n")  # a later edit that does get through
+    await bob.until(lambda: str(bob.text).count("# ada\n") == 1)
+    assert "# refused" not in str(ada.text)
+    fresh = await server.client(project, "main.py", "ada").connect()
+    await fresh.wait_synced()
+    assert "# refused" not in str(fresh.text)  # never stored
+    assert str(fresh.text).startswith("# ada\n# bob was here\n")
+    await fresh.close()
+
+    members = server.api("GET", f"/api/projects/{project}/members", "ada").json()
+    bob_id = next(m["user_id"] for m in members if m["username"] == "bob")
+    removed = server.api("DELETE", f"/api/projects/{project}/members/{bob_id}", "ada")
+    assert removed.status_code == 204, removed.text
+    await asyncio.wait_for(bob.closed.wait(), 5)
+    assert bob.close_code == 4403
+    assert "no longer a member" in bob.close_reason
+    assert ada.close_code is None
+    await bob.close()
+    await ada.close()
+
+
+async def test_session_ended_elsewhere_still_closes_its_connections(server, project):
+    """A session ended other than through this server's route (here: straight
+    in the database, as another instance would) still reaches the open
+    connections of its participants, within the recheck interval."""
+    body = server.api(
+        "POST", f"/api/projects/{project}/sessions", "ada", json={"role": "editor"}
+    ).json()
+    joined = server.api(
+        "POST", "/api/sessions/join", "eve", json={"invite_token": body["invite_token"]}
+    )
+    assert joined.status_code == 200, joined.text
+    eve = await server.client(project, "main.py", "eve").connect()
+    await eve.wait_synced()
+    db = sqlite3.connect(server.data_dir / "devsync.db")
+    with db:  # eve keeps a viewer role, but not through the session
+        db.execute(
+            "update collab_sessions set ended_at = CURRENT_TIMESTAMP where id = ?",
+            (body["id"],),
+        )
+        db.execute(
+            "update memberships set role = 'viewer' where user_id = "
+            "(select id from users where username = 'eve')"
+        )
+    db.close()
+    await asyncio.wait_for(eve.closed.wait(), 10)
+    assert eve.close_code == 4410
+    assert "session" in eve.close_reason
+    await eve.close()

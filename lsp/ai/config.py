@@ -45,6 +45,7 @@ class AIConfig:
     inline: bool = True  # serve inline completions
     completion_item: bool = True  # also as a completion item (fallback clients)
     stream: bool = True  # stream from the provider so answers can stop early
+    fast_path: bool = True  # litellm's request building, without its per-call wrapper
     chat_per_minute: int = 20  # server chat requests per user per minute
     _key: str | None = field(default=None, repr=False, compare=False)
 
@@ -98,6 +99,7 @@ _ENV: dict[str, str] = {
     "DEVSYNC_AI_DEBOUNCE_MS": "debounce_ms",
     "DEVSYNC_AI_CONTEXT_TOKENS": "context_tokens",
     "DEVSYNC_AI_STREAM": "stream",
+    "DEVSYNC_AI_FAST_PATH": "fast_path",
     "DEVSYNC_AI_CHAT_PER_MINUTE": "chat_per_minute",
 }
 

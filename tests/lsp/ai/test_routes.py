@@ -33,7 +33,10 @@ def engine(
 
 async def ask(eng: InlineEngine) -> str | None:
     query = InlineQuery("file:///w/a.py", 1, DOC, CURSOR, "a.py", "python")
-    result = await eng.suggest(query)
+    try:
+        result = await eng.suggest(query)
+    finally:
+        await eng.aclose()  # its pooled connections too
     return result.text if result else None
 
 

@@ -30,8 +30,13 @@ class Change:
 
 
 def apply_all(source: str, changes: list[Change]) -> str:
-    """Make non-overlapping ``changes`` (all relative to ``source``) at once."""
-    for change in sorted(changes, key=lambda c: c.start, reverse=True):
+    """Make non-overlapping ``changes`` (all relative to ``source``) at once,
+    as editors apply a list of LSP text edits: from the last start to the
+    first, and of changes starting at one offset the later one first (so
+    inserts there keep their list order, and an insert listed before a
+    delete from the same offset stays in front of what is left)."""
+    ordered = sorted(enumerate(changes), key=lambda c: (c[1].start, c[0]))
+    for _, change in reversed(ordered):
         source = change.apply(source)
     return source
 

@@ -142,13 +142,17 @@ class TextSync:
             start, end, new = change[0].start, change[0].end, change[0].text
             hints: list[tuple[int, int]] = []
             lines = new.count("\n") - old.count("\n", start, end)
+            grew = len(new) - (end - start)
             for line, at in self._hints:
                 if at <= start:
                     hints.append((line, at))
-                elif at >= end and old[at - 1] == "\n":  # whole lines after it
-                    hints.append((line + lines, at + len(new) - (end - start)))
+                elif at >= end and (at + grew == 0 or text[at + grew - 1] == "\n"):
+                    # Whole lines after the change. A hint right at its end
+                    # still starts a line only if the new text ends with one:
+                    # diff() reports "<x>" typed at a line start (after other
+                    # changes) as a change ending there, with "<x>" last.
+                    hints.append((line + lines, at + grew))
             anchors: list[tuple[int, int]] = []
-            grew = len(new) - (end - start)
             if self._anchors and not (old.isascii() and text.isascii()):
                 grew_b = len(new.encode()) - len(old[start:end].encode())
                 for point, byte in self._anchors:
@@ -171,21 +175,28 @@ class TextSync:
     def _on_text(self, event: Any) -> None:  # pycrdt.TextEvent
         if self._collect is None:
             return
-        index, at = self.index, 0  # byte offset in the mirror
+        # Ops with no retain between them (a delete then an insert, or an
+        # insert then a delete of what follows it) become one change, so the
+        # changes never touch: a separate insert and delete at one offset is
+        # ambiguous (editors order such edits by their place in the list).
+        collect, index, at = self._collect, self.index, 0  # byte offset in mirror
         for op in event.delta:
             if "retain" in op:
                 at += op["retain"]
-            elif "delete" in op:
-                start = index.from_utf8(at)
+                continue
+            start = index.from_utf8(at)
+            if "delete" in op:
                 at += op["delete"]
-                self._collect.append(Change(start, index.from_utf8(at), ""))
+                end, text = index.from_utf8(at), ""
             elif "insert" in op and isinstance(op["insert"], str):
-                start = index.from_utf8(at)
-                last = self._collect[-1] if self._collect else None
-                if last is not None and last.end == start and not last.text:
-                    self._collect[-1] = Change(last.start, start, op["insert"])
-                else:
-                    self._collect.append(Change(start, start, op["insert"]))
+                end, text = start, op["insert"]
+            else:
+                continue
+            last = collect[-1] if collect else None
+            if last is not None and last.end == start:
+                collect[-1] = Change(last.start, end, last.text + text)
+            else:
+                collect.append(Change(start, end, text))
 
     def _on_transaction(self, event: TransactionEvent) -> None:
         if self._collect is None and not self.closed and event.update != EMPTY:

@@ -88,3 +88,16 @@ def test_anchors_give_the_same_utf8_offsets(text: str, data: st.DataObject) -> N
     for offset in range(len(text) + 1):
         assert anchored.to_utf8(offset) == len(text[:offset].encode())
         assert anchored.from_utf8(anchored.to_utf8(offset)) == offset
+
+
+def test_apply_all_orders_changes_at_one_offset_as_editors_do() -> None:
+    # Issue 8: an insert listed before a delete from the same offset (a Yjs
+    # delta "insert ß, delete 2") is base[:5] + "ß" + base[7:], as Neovim and
+    # VS Code apply such a pair; making the insert first and then deleting
+    # 5:7 would eat the new "ß" and keep a character that was deleted.
+    base = "line ab\nline cd\n"
+    pair = [Change(5, 5, "ß"), Change(5, 7, "")]
+    assert apply_all(base, pair) == "line ß\nline cd\n"
+    # inserts at one offset keep their list order (LSP text edit semantics)
+    inserts = [Change(5, 5, "x"), Change(5, 5, "y"), Change(0, 0, "<")]
+    assert apply_all(base, inserts) == "<line xyab\nline cd\n"

@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 from pycrdt import Doc, Text
 
+from lsp.collab.positions import Change
 from lsp.collab.textsync import TextSync
 from tests.lsp.collab.fake_editor import FakeEditor
 
@@ -158,6 +159,53 @@ async def test_crlf_from_peers_is_normalised_by_neovim_and_converges() -> None:
     pair.remote_insert(2, "x\r\n")
     await pair.settle()
     assert "\r" not in pair.editor.text
+    pair.assert_converged()
+
+
+@pytest.mark.parametrize("token", ["X", "ß", "😀", "e\u0301", "\r\n"])
+async def test_remote_insert_and_delete_at_one_offset_converge(token: str) -> None:
+    # Issue 8: one remote transaction that inserts at an offset and deletes
+    # what follows it arrives as the delta [retain, insert, delete]. The edit
+    # for the editor must be one replacement, and the text the server expects
+    # back must be the Y.Text's: it used to be computed with the delete made
+    # after the insert (eating the new text), so the echo looked dropped and
+    # the Y.Text was patched at offsets inside a multi-byte character.
+    pair = Pair("line ab\nline cd\n")
+    with pair.remote.transaction():
+        pair.rtext.insert(5, token)
+        at = 5 + len(token.encode())
+        del pair.rtext[at : at + 2]  # "ab", after the new token
+    for update in pair.to_local:
+        pair.sync.remote_update(update)
+    pair.to_local.clear()
+    flight = pair.sync.inflight
+    assert flight is not None
+    assert flight.changes == [Change(5, 7, token)]
+    assert flight.expect == str(pair.ytext)
+    await pair.settle()
+    assert pair.editor.text == "line " + token.replace("\r\n", "\n") + "\nline cd\n"
+    pair.assert_converged()
+
+
+async def test_line_hint_at_the_end_of_a_diffed_change_is_not_moved_mid_line() -> None:
+    # Issue 8: the echo of an edit with inserts at two line starts settles
+    # the mirror by diff(), which reports one change ending at the second
+    # line's start with "<b>" as its last text. The line hint remembered there
+    # when the edit was sent used to be moved past "<b>", so typing at the
+    # start of that line went into the Y.Text after "<b>" instead of before.
+    text = "".join(f"line {i}\n" for i in range(8))
+    pair = Pair(text)
+    with pair.remote.transaction():
+        pair.rtext.insert(text.index("line 5"), "<b>")
+        pair.rtext.insert(text.index("line 2"), "<a>")
+    for update in pair.to_local:
+        pair.sync.remote_update(update)
+    pair.to_local.clear()
+    await pair.settle()
+    pair.assert_converged()
+    pair.editor.type(pair.editor.text.index("<b>"), "X")  # line 5, column 0
+    await pair.settle()
+    assert "\nX<b>line 5\n" in str(pair.rtext)
     pair.assert_converged()
 
 

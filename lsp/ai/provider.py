@@ -35,11 +35,12 @@ import time
 import weakref
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal
 
 from lsp.ai.config import AIConfig
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -329,6 +330,8 @@ class Provider:
         made for the running event loop."""
         loop = asyncio.get_running_loop()
         if self._http is None or self._http_loop is not loop:
+            import httpx  # with litellm, never while the server starts
+
             self._http = httpx.AsyncClient(
                 limits=httpx.Limits(max_keepalive_connections=8)
             )

@@ -63,6 +63,7 @@ class FakeProvider:
     _in_flight: int = 0
     _writers: set[asyncio.StreamWriter] = field(default_factory=set)
     max_in_flight: int = 0
+    connections: int = 0  # TCP connections accepted (keep-alive reuse shows here)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -134,6 +135,7 @@ class FakeProvider:
     def reset(self) -> None:
         self.requests.clear()
         self.max_in_flight = 0
+        self.connections = 0
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[Recorded]:
         """Block until ``count`` requests have arrived."""
@@ -155,6 +157,7 @@ class FakeProvider:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         self._writers.add(writer)
+        self.connections += 1
         try:
             while await self._one_request(reader, writer):
                 pass

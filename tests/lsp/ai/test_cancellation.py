@@ -15,11 +15,24 @@ from tests.fakes.ai_provider import FakeProvider
 TEXT = "def f(x):\n    "
 
 
-def make(fake: FakeProvider, model: str, base: str) -> InlineEngine:
+def make(
+    fake: FakeProvider, model: str, base: str, transport: str = "fast"
+) -> InlineEngine:
     config, _ = load_config(
-        {"model": model, "apiBase": base, "apiKey": "k", "debounceMs": 0}, environ={}
+        {
+            "model": model,
+            "apiBase": base,
+            "apiKey": "k",
+            "debounceMs": 0,
+            "fastPath": transport == "fast",
+        },
+        environ={},
     )
-    return InlineEngine(config)
+    eng = InlineEngine(config)
+    assert eng.provider is not None
+    kind = "chat" if model.startswith("openai/") else "text"
+    assert eng.provider.transport(kind) == transport
+    return eng
 
 
 ROUTES = [
@@ -29,16 +42,17 @@ ROUTES = [
 ]
 
 
+@pytest.mark.parametrize("transport", ["fast", "litellm"])
 @pytest.mark.parametrize(("model", "base"), ROUTES)
 @pytest.mark.parametrize("phase", ["waiting", "streaming"])
 async def test_second_keystroke_closes_first_upstream(
-    fake: FakeProvider, model: str, base: str, phase: str
+    fake: FakeProvider, model: str, base: str, phase: str, transport: str
 ) -> None:
     if phase == "waiting":
         fake.delay = 2.0  # before the first byte
     else:
         fake.text, fake.chunk_size, fake.chunk_delay = "x" * 400, 1, 0.02
-    eng = make(fake, model, getattr(fake, base))
+    eng = make(fake, model, getattr(fake, base), transport)
     try:
         first = asyncio.ensure_future(eng.suggest(InlineQuery("u", 1, TEXT, len(TEXT))))
         await fake.arrived(1)
@@ -61,10 +75,13 @@ async def test_second_keystroke_closes_first_upstream(
         await eng.aclose()
 
 
-async def test_caller_cancellation_closes_upstream(fake: FakeProvider) -> None:
+@pytest.mark.parametrize("transport", ["fast", "litellm"])
+async def test_caller_cancellation_closes_upstream(
+    fake: FakeProvider, transport: str
+) -> None:
     """$/cancelRequest cancels the handler task; the upstream closes too."""
     fake.delay = 2.0
-    eng = make(fake, "openai/gpt-4o-mini", fake.v1)
+    eng = make(fake, "openai/gpt-4o-mini", fake.v1, transport)
     try:
         task = asyncio.ensure_future(eng.suggest(InlineQuery("u", 1, TEXT, len(TEXT))))
         await fake.arrived(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -162,13 +163,12 @@ class CollabStore:
             if (key.project_id, key.path, uid) not in self._recorded
         ]
         conn = self._connection()
+        if not new_editors and conn.dialect.name == "sqlite":
+            return self._append_sqlite(conn, key, updates)
         try:
             with conn.begin():
                 ids: Sequence[int] = []
                 if updates and conn.dialect.name == "sqlite":
-                    # The driver's own statement, one row at a time: about half
-                    # the CPU of a compiled INSERT .. RETURNING for the one-
-                    # update batches typing makes (rows in one transaction).
                     ids = [
                         conn.exec_driver_sql(
                             _SQLITE_INSERT_UPDATE, (key.project_id, key.path, u)
@@ -202,6 +202,29 @@ class CollabStore:
             raise
         self._recorded.update(new_editors)
         return list(ids)
+
+    def _append_sqlite(
+        self, conn: Connection, key: DocKey, updates: list[bytes]
+    ) -> list[int]:
+        """The common case on SQLite (no new editor to record): the rows go
+        straight through the driver's connection, one transaction, about a
+        third of the CPU of the same through SQLAlchemy. This connection is
+        the writer thread's own and is not in a SQLAlchemy transaction."""
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        params = (key.project_id, key.path)
+        try:
+            ids = [
+                raw.execute(_SQLITE_INSERT_UPDATE, (*params, u)).lastrowid or 0
+                for u in updates
+            ]
+            raw.commit()
+        except Exception:
+            with contextlib.suppress(Exception):
+                raw.rollback()
+            self._drop_connection()
+            raise
+        return ids
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:

@@ -16,8 +16,9 @@ thread.
 - Each worker has one dispatcher thread and runs one job at a time. A job
   cancelled before its turn never reaches the worker (as with the thread
   executor); one cancelled while running finishes and its answer is dropped.
-- A worker that dies fails the job it was running with a JSON-RPC internal
-  error and is started again for the next job.
+- A worker acknowledges each job before running it. One that dies during a
+  job fails that request with a JSON-RPC internal error; one that died while
+  idle fails nothing. Either way a fresh process takes the next job.
 """
 
 from __future__ import annotations
@@ -166,6 +167,15 @@ class _Slot:
         assert self.proc is not None
         write_message(cast(IO[bytes], self.proc.stdin), message)
 
+    def _read(self) -> Any:
+        """The worker's next message; None if it died (or sent garbage)."""
+        assert self.proc is not None
+        try:
+            return read_message(cast(IO[bytes], self.proc.stdout))
+        except Exception:
+            log.exception("unreadable message from analysis worker %s", self.pid)
+            return None
+
     def _serve(self, job: Job) -> None:
         if job.message[0] == "forget":
             conn = job.message[1]
@@ -179,27 +189,28 @@ class _Slot:
                     self.reap()
             return
         assert job.future is not None
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             if self.proc is None or self.proc.poll() is not None:
                 self.reap()
                 self.spawn()
+            # The worker acknowledges a job before running it: a process that
+            # died while idle (or dies on reading it) fails no request, the
+            # job goes to a fresh one.
             try:
                 self._send(self._encode(job))
+                ack = self._read()
+            except OSError:
+                ack = None
+            if ack is not None:
                 break
-            except OSError:  # died while idle: nothing ran, start again
-                self.reap()
-                if attempt == 2:
-                    job.future.set_exception(
-                        WorkerCrashed(message="analysis worker failed to start")
-                    )
-                    return
+            self.reap()
+        else:
+            job.future.set_exception(
+                WorkerCrashed(message="analysis worker failed to start")
+            )
+            return
         self._remember(job)
-        assert self.proc is not None
-        try:
-            reply = read_message(cast(IO[bytes], self.proc.stdout))
-        except Exception:
-            log.exception("unreadable reply from analysis worker %s", self.pid)
-            reply = None
+        reply = self._read()
         if reply is None:
             log.error("analysis worker %s died during a request", self.pid)
             self.reap()

@@ -200,10 +200,8 @@ def main() -> int:
         if kind == "forget":
             worker.forget(message[1])
             continue
-        if kind == "ping":
-            write_message(out, ("ok", message[1], os.getpid()))
-            continue
         _, job, conn, state, target, args, kwargs = message
+        write_message(out, ("start", job, None))  # see AnalysisPool: the ack
         try:
             result = worker.call(conn, state, target, args, kwargs)
         except Exception as exc:

@@ -237,19 +237,12 @@ async def test_neovim_co_edits_with_pycrdt_and_node_peers(
             )
         )
 
-        # Last, as it is the one known to fail: the Node peer types (CRLF, emoji,
-        # combining marks) while Neovim types, and Neovim 0.7's buffer often does
-        # not converge (issue 8 stays open for it). That is reported as xfail with
-        # the texts, never hidden as a pass; every check above stays strict.
+        # The Node peer types (CRLF, emoji, combining marks, deletions) while
+        # Neovim types: Neovim's buffer converges with the room (issue 8).
         typing = asyncio.ensure_future(run_node(node, server, project, "nia", 5, 40))
         await _type_tokens(vim, [f"<m{i}>" for i in range(10)], rng)
         result = await typing
-        try:
-            state = await _converged(vim, ada)
-        except AssertionError as diverged:
-            pytest.xfail(
-                f"known: Neovim diverged under concurrent non-ASCII edits: {diverged}"
-            )
+        state = await _converged(vim, ada)
         assert result["text"].replace("\r\n", "\n").replace("\r", "\n") == state[
             "text"
         ].replace("\r", "")

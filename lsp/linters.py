@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
+from collections import OrderedDict
 
 from lsprotocol import types
 
@@ -29,13 +31,35 @@ async def warm() -> None:
     await loop.run_in_executor(lint_executor(), flakes.warm)
 
 
+# pyflakes findings depend on the text and file name only: many bridge
+# connections open the same file, and an edit undone brings back a text
+# already checked, so recent results are kept (by text, not by document).
+MEMO_SIZE = 32
+_memo: OrderedDict[tuple[str, str], list[Finding]] = OrderedDict()
+_memo_lock = threading.Lock()
+memo_stats = {"hits": 0, "misses": 0}
+
+
 async def pyflakes(snap: Snapshot) -> list[Finding]:
-    """pyflakes findings for ``snap``."""
-    loop = asyncio.get_running_loop()
+    """pyflakes findings for ``snap`` (from the memo when this text was checked)."""
     name = snap.path or "untitled.py"
-    return await loop.run_in_executor(
+    key = (name, snap.source)
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+            memo_stats["hits"] += 1
+            return list(found)
+        memo_stats["misses"] += 1
+    loop = asyncio.get_running_loop()
+    found = await loop.run_in_executor(
         lint_executor(), flakes.pyflakes_findings, snap.source, name
     )
+    with _memo_lock:
+        _memo[key] = found
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return list(found)
 
 
 async def ruff(snap: Snapshot, cwd: str | None) -> list[Finding]:

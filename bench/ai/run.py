@@ -1,10 +1,13 @@
 """AI pipeline benchmark against a local fake provider with a fixed delay.
 
-    .venv/bin/python -m bench.ai.run [--n 100] [--delay-ms 50]
+    .venv/bin/python -m bench.ai.run [--n 100] [--delay-ms 50] [--full-call]
 
 Measures, on the real pipeline (context, prompt, litellm, HTTP, streaming,
 post-processing): overhead = end-to-end minus the fake's fixed delay, per
-route, next to a bare httpx request to the same fake (the floor, same run);
+route, on the provider's fast path (litellm's provider config builds the
+request, one pooled httpx client sends it) and through litellm's full call
+(``--full-call``, the fallback transport, for comparison in the same run),
+next to a bare httpx request to the same fake (the floor, same run);
 typed-through latency and model calls; how fast an older upstream stream is
 closed after a newer keystroke; upstream requests per 100 keystrokes of a
 typing script and the most requests ever in flight for one document. No
@@ -36,7 +39,7 @@ SCRIPT = (
 HEAD = "import math\n\n"
 # DevSync's own share per request: end-to-end minus the provider call
 # (context, prompt, scheduling, post-processing), keyed by (model, stream).
-OWN: dict[tuple[str, bool], list[float]] = {}
+OWN: dict[tuple[str, bool, bool], list[float]] = {}
 
 
 def engine(fake: FakeProvider, model: str, **options: object) -> InlineEngine:
@@ -55,10 +58,15 @@ def query(text: str, version: int) -> InlineQuery:
 
 
 async def overhead(
-    fake: FakeProvider, model: str, n: int, delay: float, stream: bool = True
+    fake: FakeProvider,
+    model: str,
+    n: int,
+    delay: float,
+    stream: bool = True,
+    fast: bool = True,
 ) -> list[float]:
     fake.delay, fake.text = delay, "value = compute(x)"
-    eng = engine(fake, model, debounceMs=0, stream=stream)
+    eng = engine(fake, model, debounceMs=0, stream=stream, fastPath=fast)
     out = []
     for i in range(n + 5):
         text = f"{HEAD}x = {i}\n"  # a new prefix each time: no cache hits
@@ -68,7 +76,7 @@ async def overhead(
         if i >= 5:  # warm-up
             out.append((time.perf_counter() - start) * 1e3 - delay * 1e3)
     lat = eng.telemetry.latency
-    OWN[model, stream] = [
+    OWN[model, stream, fast] = [
         t - m for t, m in zip(lat["total_ms"], lat["model_ms"], strict=True)
     ][5:]
     await eng.aclose()
@@ -168,6 +176,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--delay-ms", type=float, default=50.0)
+    parser.add_argument(
+        "--full-call",
+        action="store_true",
+        help="also measure every route through litellm's full call",
+    )
     args = parser.parse_args()
     delay = args.delay_ms / 1000
     load_litellm()
@@ -184,6 +197,11 @@ async def main() -> None:
         results["chat, stream off"] = await overhead(
             fake, "openai/gpt-4o-mini", args.n, delay, stream=False
         )
+        if args.full_call:
+            for name, m in routes.items():
+                results[f"{name}, litellm full call"] = await overhead(
+                    fake, m, args.n, delay, fast=False
+                )
         bare = await floor(fake, args.n, delay)
         cached, cached_calls = await typed_through(fake)
         cancel = {name: await cancellation(fake, m, 20) for name, m in routes.items()}
@@ -199,11 +217,14 @@ async def main() -> None:
     for name, values in results.items():
         print(row(f"overhead, {name}", values))
     print(row("floor: bare httpx stream to the same fake", bare))
-    for (model, stream), values in OWN.items():
+    for (model, stream, fast), values in OWN.items():
         mode = "stream" if stream else "no stream"
+        how = "fast path" if fast else "litellm full call"
         print(
             row(
-                f"DevSync's own steps (minus the litellm call), {model}, {mode}", values
+                f"DevSync's own steps (minus the provider call), {model}, {mode}, "
+                f"{how}",
+                values,
             )
         )
     print(row(f"typed-through answer ({cached_calls} model calls)", cached))

@@ -64,11 +64,9 @@ def load_litellm() -> Any:
             litellm.telemetry = False
             litellm.disable_streaming_logging = True
             litellm.turn_off_message_logging = True
-            # Less per-call work on the full-call fallback: no logging
-            # objects fed, no token counting or end-user cost tracking.
-            litellm.logging = False
+            # The full-call fallback counts prompt tokens with tiktoken after
+            # every stream that reports no usage; nothing here reads it.
             litellm.disable_token_counter = True
-            litellm.disable_end_user_cost_tracking = True
             _litellm = litellm
             log.info("litellm imported in %.1f s", time.monotonic() - started)
     return _litellm

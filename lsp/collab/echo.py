@@ -62,9 +62,11 @@ def find_echo(
         for at in range(before + 1, len(texts) + 1):
             if texts[at - 1] == landed or norm(texts[at - 1]) == want:
                 return before, at, texts[at - 1]
+    final = texts[-1] if texts else mirror
+    if find_partial(flight, mirror, final) is not None:
+        return None  # the rest comes in the next didChange
     # No replay found (whole-text sync, or edits the editor reshaped):
     # applied if the text it inserts is there, else the smaller story.
-    final = texts[-1] if texts else mirror
     inserted = [norm(c.text) for c in flight.changes if c.text.strip()]
     if inserted:
         now, was = norm(final), norm(mirror)
@@ -74,6 +76,28 @@ def find_echo(
     else:
         applied = _size(diff(flight.expect, final)) < _size(diff(mirror, final))
     return (0, len(steps), final) if applied else None
+
+
+def find_partial(
+    flight: Inflight, mirror: str, final: str
+) -> tuple[list[int], str] | None:
+    """Neovim 0.7 sends a ``didChange`` at once for the first change after a
+    quiet spell (its debounce counts from the last one sent), so the replay
+    of an edit of several changes can end one ``didChange`` after only the
+    first changes it made (from the end of the text up) and go on in the next.
+    If ``final`` (the mirror after the ``didChange``) is such a part, return
+    the indices of the changes still to come and the text with the part made
+    as we sent it."""
+    changes = flight.changes
+    if len(changes) < 2:
+        return None
+    order = sorted(range(len(changes)), key=lambda i: (changes[i].start, i))[::-1]
+    want, text = norm(final), mirror
+    for made, index in enumerate(order[:-1], 1):
+        text = changes[index].apply(text)
+        if text == final or norm(text) == want:
+            return sorted(order[made:]), text
+    return None
 
 
 def _size(changes: list[Change]) -> int:

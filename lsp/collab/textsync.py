@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from lsprotocol import types
 from pycrdt import Doc, Text, TransactionEvent, merge_updates
 
-from lsp.collab.echo import Inflight, find_echo, norm
+from lsp.collab.echo import Inflight, find_echo, find_partial, norm
 from lsp.collab.merge import Merged, hunks, merge3
 from lsp.collab.positions import Change, TextIndex, apply_all, common_prefix, diff
 from lsp.collab.rebase import rebase, through
@@ -318,6 +318,10 @@ class TextSync:
                 flight.timer.cancel()
             self.inflight = None
             echo = find_echo(flight, self.mirror, steps, texts)
+            part = None if echo else find_partial(flight, self.mirror, new_text)
+            if part is not None:
+                self._part_landed(flight, part[0], new_text, version)
+                return
             if echo is None:
                 a, b = norm(flight.expect), norm(texts[-1] if texts else "")
                 at = common_prefix(a, b)
@@ -345,6 +349,26 @@ class TextSync:
         self._set_mirror(new_text)
         self.version = version
         self._pump()
+
+    def _part_landed(
+        self, flight: Inflight, rest: list[int], new_text: str, version: int | None
+    ) -> None:
+        """The editor made part of ``flight`` (reported) and the changes at
+        ``rest`` (to be reported next): they stay in flight, on the new text,
+        and the Y.Text takes the editor's line endings in the part made."""
+        changes = [flight.changes[i] for i in rest]
+        edits = [flight.edits[i] for i in rest]
+        target = apply_all(new_text, changes)
+        if target != flight.expect:
+            self._set_mirror(flight.expect)  # the Y.Text's text, for _to_y
+            self._to_y(diff(self.mirror, target))
+        self._set_mirror(new_text)
+        self.version = version
+        log.info("edit %s reported in part; %d to come", flight.serial, len(rest))
+        rest_flight = self.inflight = Inflight(flight.serial, changes, new_text, edits)
+        rest_flight.timer = asyncio.get_running_loop().call_later(
+            CONFIRM_SECONDS, self._trust, rest_flight
+        )
 
     def _revert(self, new_text: str, version: int | None) -> None:
         """A viewer's editor changed: the room keeps its text, so the editor

@@ -4,7 +4,9 @@ It keeps a buffer and a version, queues its own changes until ``flush`` (the
 150 ms ``didChange`` debounce of Neovim), and answers ``workspace/applyEdit``
 like Neovim (an out-of-date versioned edit is dropped yet reported applied,
 ``\\r\\n`` in new text becomes ``\\n``; ``lax``: applied anyway, at its
-stale positions) or like VS Code (rejected).
+stale positions; ``split``: after a quiet spell the first change an edit
+makes is reported at once, the rest with the next flush, as Neovim 0.7's
+debounce does) or like VS Code (rejected).
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from lsp.collab.textsync import TextSync
 
 class FakeEditor:
     def __init__(
-        self, text: str, *, neovim: bool = True, lax: bool = False, full: bool = False
+        self,
+        text: str,
+        *,
+        neovim: bool = True,
+        lax: bool = False,
+        full: bool = False,
+        split: bool = False,
     ) -> None:
         self.lax = lax  # Neovim 0.7 whose version check misses API-typed changes
+        self.split = split  # the first change of an edit sent at once
         self.full = full  # whole-text didChange (allow_incremental_sync = false)
         self.text = text
         self.version = 1
@@ -60,15 +69,23 @@ class FakeEditor:
             self.rejected += 1
             return False
         index = TextIndex(self.text)
-        spans = sorted(
-            (
-                (index.offset(e.range.start), index.offset(e.range.end), e.new_text)
-                for e in edits
-            ),
-            reverse=True,
+        # Neovim 0.7: from the last start to the first; the later edit first
+        # at one start.
+        order = sorted(
+            enumerate(edits), key=lambda e: (index.offset(e[1].range.start), e[0])
         )
+        spans = [
+            (index.offset(e.range.start), index.offset(e.range.end), e.new_text)
+            for _, e in reversed(order)
+        ]
+        quiet, first = not self.pending, None
         for start, end, text in spans:
             if self.neovim:
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
             self._change(start, end, text)
+            first = first or (self.pending[-1], self.text, self.version)
+        if self.split and quiet and len(spans) > 1 and self.sync and first:
+            change, text, version = first
+            self.pending.pop(0)
+            self.sync.local_change([change], text, version)
         return True

@@ -32,7 +32,13 @@ def _missing() -> str | None:
 
 
 @pytest.mark.parametrize(
-    "suite", ["webclient.test.mjs", "resilience.test.mjs", "ai.test.mjs"]
+    "suite",
+    [
+        "webclient.test.mjs",
+        "features.test.mjs",
+        "resilience.test.mjs",
+        "ai.test.mjs",
+    ],
 )
 def test_webclient_in_chromium(suite: str) -> None:
     missing = _missing()

@@ -29,3 +29,20 @@ test('one entry per tab across rooms, self first', () => {
   expect(list.map((p) => p.user.name)).toEqual(['me', 'amy', 'bob']);
   expect(list.find((p) => p.user.name === 'bob')?.viewportTop).toBe(10);
 });
+
+test('the viewport comes from the room of the file the participant looks at', () => {
+  const main = new Map<number, AwarenessState>([
+    [2, { user: user('bob', 's2'), activeFile: 'long.py', viewport: { top: 0 } }],
+  ]);
+  const long = new Map<number, AwarenessState>([
+    [3, { user: user('bob', 's2'), activeFile: 'long.py', viewport: { top: 2400 } }],
+  ]);
+  const list = mergeParticipants(
+    [
+      { states: main, selfId: 1, path: 'main.py' },
+      { states: long, selfId: 1, path: 'long.py' },
+    ],
+    's1',
+  );
+  expect(list[0]?.viewportTop).toBe(2400);
+});

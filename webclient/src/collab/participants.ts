@@ -16,16 +16,22 @@ export interface Participant {
 }
 
 export function mergeParticipants(
-  rooms: { states: Map<number, AwarenessState>; selfId: number }[],
+  rooms: { states: Map<number, AwarenessState>; selfId: number; path?: string }[],
   selfSid: string,
 ): Participant[] {
   const bySid = new Map<string, Participant>();
-  for (const { states } of rooms) {
+  for (const { states, path } of rooms) {
     for (const [clientId, state] of states) {
       const user = state.user;
       if (!user?.name) continue;
       const sid = user.sid ?? `${user.id}:${clientId}`;
-      if (bySid.has(sid)) continue;
+      const seen = bySid.get(sid);
+      if (seen) {
+        // Each room has the viewport of that file; the one of the file they look at counts.
+        if (path !== undefined && path === state.activeFile)
+          seen.viewportTop = state.viewport?.top ?? null;
+        continue;
+      }
       bySid.set(sid, {
         sid,
         user,

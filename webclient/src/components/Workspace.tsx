@@ -64,6 +64,7 @@ export default function Workspace({
   const [project, setProject] = useState<Project | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tree, setTree] = useState<TreeEntry[]>([]);
+  const [treeLoaded, setTreeLoaded] = useState(false);
   const [session, setSession] = useState<EditorSession | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [showProblems, setShowProblems] = useState(false);
@@ -91,9 +92,13 @@ export default function Workspace({
       discardEarly();
       setError(err.message);
     });
-    if (early) early.tree.then(setTree).catch((err: Error) => setNotice(`Files: ${err.message}`));
-    else void loadTree();
-  }, [projectId, loadTree]);
+    (early?.tree ?? api.tree(projectId))
+      .then((entries) => {
+        setTree(entries);
+        setTreeLoaded(true);
+      })
+      .catch((err: Error) => setNotice(`Files: ${err.message}`));
+  }, [projectId]);
 
   useEffect(() => {
     if (!project || !host.current) return;
@@ -113,6 +118,14 @@ export default function Workspace({
   useEffect(() => {
     if (session && file && session.active !== file) void session.open(file);
   }, [session, file]);
+
+  // Reopen the tabs this browser had open in the project (those that still exist), once.
+  const restored = useRef<EditorSession | null>(null);
+  useEffect(() => {
+    if (!session || !treeLoaded || restored.current === session) return;
+    restored.current = session;
+    session.restoreTabs(new Set(tree.filter((e) => e.type !== 'dir').map((e) => e.path)));
+  }, [session, tree, treeLoaded]);
 
   // Keep the URL on the active project file, so it can be shared and reloaded.
   const active = session?.active ?? null;

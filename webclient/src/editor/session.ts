@@ -46,6 +46,8 @@ export class EditorSession {
   private editedPaths = new Set<string>();
   private seenMessages = new Set<string>();
   private presenceKey = '';
+  /** Read before this session's first `open` overwrites the stored list. */
+  private readonly savedTabs: string[];
   /** Rooms started before the editor loaded (early.ts), used when their file is opened. */
   private earlyRooms: Map<string, Room>;
 
@@ -59,6 +61,7 @@ export class EditorSession {
       ...presenceUser(user.id, user.display_name || user.username),
       sid: crypto.randomUUID(),
     };
+    this.savedTabs = this.readSavedTabs();
     this.lsp = early?.lsp ?? new LspClient(lspUrl(projectId));
     this.earlyRooms = early?.rooms ?? new Map();
     this.lsp.onState.on(() => this.bump());
@@ -100,6 +103,9 @@ export class EditorSession {
       minimap: { enabled: false },
       inlineSuggest: { enabled: true, mode: 'subword' },
       fixedOverflowWidgets: true,
+      // In a shadow root the context menu is outside `.monaco-editor`, where the theme's CSS
+      // variables live: it rendered with no background. In the page it gets them.
+      useShadowDOM: false,
       theme: 'vs-dark',
       tabSize: 4,
       insertSpaces: true,
@@ -145,11 +151,44 @@ export class EditorSession {
       });
       file = { path, model, room, binding: null };
       this.files = [...this.files, file];
+      this.saveTabs();
       if (this.editor) file.binding = bindModel(room, model, this.editor);
       this.lsp.open(model);
     }
     this.activate(path);
     await file.room?.whenSynced();
+  }
+
+  /** The project files that had tabs the last time this project was open in this browser. */
+  private readSavedTabs(): string[] {
+    try {
+      const saved: unknown = JSON.parse(localStorage.getItem(this.tabsKey) ?? '[]');
+      return Array.isArray(saved) ? saved.filter((p): p is string => typeof p === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Opens the saved tabs that still exist, without making them active. */
+  restoreTabs(existing: Set<string>): void {
+    const active = this.active;
+    for (const path of this.savedTabs) {
+      if (existing.has(path) && !this.files.some((f) => f.path === path)) void this.open(path);
+    }
+    if (active) this.activate(active);
+  }
+
+  private get tabsKey() {
+    return `devsync.tabs.${this.projectId}`;
+  }
+
+  private saveTabs() {
+    const paths = this.files.filter((f) => f.room).map((f) => f.path);
+    try {
+      localStorage.setItem(this.tabsKey, JSON.stringify(paths));
+    } catch {
+      /* storage disabled: tabs are just not restored */
+    }
   }
 
   /** Opens a read-only library file (`devsync-lib:///...`), e.g. from go to definition. */
@@ -207,6 +246,7 @@ export class EditorSession {
     const file = this.files.find((f) => f.path === path);
     if (!file) return;
     this.files = this.files.filter((f) => f !== file);
+    if (!this.disposing) this.saveTabs();
     file.binding?.dispose();
     file.room?.destroy();
     this.lsp.close(file.model);
@@ -246,6 +286,7 @@ export class EditorSession {
             {
               states: f.room.awareness.getStates() as Map<number, AwarenessState>,
               selfId: f.room.doc.clientID,
+              path: f.path,
             },
           ]
         : [],
@@ -346,7 +387,10 @@ export class EditorSession {
     return all;
   }
 
+  private disposing = false;
+
   dispose(): void {
+    this.disposing = true;
     for (const f of [...this.files]) this.close(f.path);
     for (const room of this.earlyRooms.values()) room.destroy();
     this.earlyRooms.clear();

@@ -269,49 +269,53 @@ export function registerProviders(monaco: M, host: ProviderHost): { dispose(): v
       },
     }),
 
-    L.registerCodeActionProvider(LANG, {
-      async provideCodeActions(model, range, context, token) {
-        const c = ready(model);
-        const result = await c?.request<(lsp.CodeAction | lsp.Command)[]>(
-          'textDocument/codeAction',
-          {
-            textDocument: doc(model),
-            range: toLspRange(range),
-            context: {
-              diagnostics: context.markers.map(toDiagnostic),
-              only: context.only ? [context.only] : undefined,
-              triggerKind: context.trigger,
+    L.registerCodeActionProvider(
+      LANG,
+      {
+        async provideCodeActions(model, range, context, token) {
+          const c = ready(model);
+          const result = await c?.request<(lsp.CodeAction | lsp.Command)[]>(
+            'textDocument/codeAction',
+            {
+              textDocument: doc(model),
+              range: toLspRange(range),
+              context: {
+                diagnostics: context.markers.map(toDiagnostic),
+                only: context.only ? [context.only] : undefined,
+                triggerKind: context.trigger,
+              },
             },
-          },
-          token,
-        );
-        const actions: Monaco.languages.CodeAction[] = (result ?? []).map((a) => {
-          if (typeof (a as lsp.Command).command === 'string') {
-            const cmd = a as lsp.Command;
+            token,
+          );
+          const actions: Monaco.languages.CodeAction[] = (result ?? []).map((a) => {
+            if (typeof (a as lsp.Command).command === 'string') {
+              const cmd = a as lsp.Command;
+              return {
+                title: cmd.title,
+                command: { id: EXECUTE, title: cmd.title, arguments: [cmd] },
+              };
+            }
+            const action = a as lsp.CodeAction;
             return {
-              title: cmd.title,
-              command: { id: EXECUTE, title: cmd.title, arguments: [cmd] },
+              title: action.title,
+              kind: action.kind,
+              isPreferred: action.isPreferred,
+              diagnostics: action.diagnostics?.map((d) => ({
+                ...toMonacoRange(d.range),
+                message: d.message,
+                severity: 8,
+              })),
+              edit: action.edit ? applyWorkspaceEdit(action.edit) : undefined,
+              command: action.command
+                ? { id: EXECUTE, title: action.command.title, arguments: [action.command] }
+                : undefined,
             };
-          }
-          const action = a as lsp.CodeAction;
-          return {
-            title: action.title,
-            kind: action.kind,
-            isPreferred: action.isPreferred,
-            diagnostics: action.diagnostics?.map((d) => ({
-              ...toMonacoRange(d.range),
-              message: d.message,
-              severity: 8,
-            })),
-            edit: action.edit ? applyWorkspaceEdit(action.edit) : undefined,
-            command: action.command
-              ? { id: EXECUTE, title: action.command.title, arguments: [action.command] }
-              : undefined,
-          };
-        });
-        return { actions, dispose: () => undefined };
+          });
+          return { actions, dispose: () => undefined };
+        },
       },
-    }),
+      CODE_ACTION_METADATA,
+    ),
 
     L.registerInlineCompletionsProvider(LANG, {
       async provideInlineCompletions(model, position, context, token) {
@@ -351,3 +355,11 @@ export function registerProviders(monaco: M, host: ProviderHost): { dispose(): v
 }
 
 const EXECUTE = 'devsync.web.executeServerCommand';
+
+/**
+ * The kinds the server's code actions have. Monaco enables "Organize Imports" (Shift+Alt+O) and
+ * "Source Action..." only for providers that declare them.
+ */
+const CODE_ACTION_METADATA = {
+  providedCodeActionKinds: ['quickfix', 'refactor', 'source', 'source.organizeImports'],
+};

@@ -68,6 +68,11 @@ class DevSyncWebSocketProtocol(WebSocketsSansIOProtocol):
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
-        if scope is not None:  # the ASGI task was created but has not run yet
+        # The ASGI task was created but has not run yet. If a uvicorn release
+        # renamed the state RawFrames reads, the room just uses ASGI sends.
+        if scope is not None and all(hasattr(self, name) for name in _STATE):
             extensions: dict[str, Any] = scope.setdefault("extensions", {})
             extensions[RAW_FRAMES] = RawFrames(self)
+
+
+_STATE = ("close_sent", "disconnected", "handshake_complete", "transport")

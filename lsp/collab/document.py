@@ -26,6 +26,14 @@ class LspEditor:
     def __init__(self, server: LanguageServer, uri: str) -> None:
         self.server, self.uri = server, uri
 
+    @property
+    def versioned(self) -> bool:
+        """Whether edits carry the document version (editors that offer
+        ``documentChanges``); Neovim 0.7 does not, and applies every edit."""
+        caps = self.server.client_capabilities.workspace
+        edit_caps = caps.workspace_edit if caps else None
+        return bool(edit_caps is not None and edit_caps.document_changes)
+
     async def apply(self, edits: list[types.TextEdit], version: int | None) -> bool:
         caps = self.server.client_capabilities.workspace
         edit_caps = caps.workspace_edit if caps else None

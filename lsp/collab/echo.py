@@ -27,6 +27,11 @@ class Inflight:
     retries: int = 0
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
     _expect: str | None = field(default=None, repr=False)
+    # Sent without a version (Neovim 0.7 offers none): the editor makes it,
+    # at its positions, even over typing it reported before it saw the edit.
+    unversioned: bool = False
+    answered: bool = False
+    moved: bool = False  # such typing came first: ``edits`` land over it
 
     @property
     def expect(self) -> str:
@@ -56,8 +61,8 @@ def find_echo(
     for at, text in enumerate(texts, 1):
         if norm(text) == want:
             return 0, at, text
-    for before in range(1, len(steps)):
-        landed = _apply_edits(texts[before - 1], flight.edits)
+    for before in range(0 if flight.moved else 1, len(steps)):
+        landed = _apply_edits(texts[before - 1] if before else mirror, flight.edits)
         want = norm(landed)
         for at in range(before + 1, len(texts) + 1):
             if texts[at - 1] == landed or norm(texts[at - 1]) == want:
@@ -89,7 +94,7 @@ def find_partial(
     the indices of the changes still to come and the text with the part made
     as we sent it."""
     changes = flight.changes
-    if len(changes) < 2:
+    if len(changes) < 2 or flight.moved:
         return None
     order = sorted(range(len(changes)), key=lambda i: (changes[i].start, i))[::-1]
     want, text = norm(final), mirror

@@ -235,6 +235,9 @@ class TextSync:
             version = None  # stop fighting a version check we cannot win
         elif version is None:
             version = self.version
+        flight.unversioned = version is None or not getattr(
+            self.editor, "versioned", True
+        )
         log.info("edit %s at version %s: %s", flight.serial, version, changes)
         task = asyncio.ensure_future(self._await(flight, edits, version))
         task.add_done_callback(_log_failure)
@@ -247,6 +250,7 @@ class TextSync:
         except Exception:
             log.exception("workspace/applyEdit failed")
             applied = False
+        flight.answered = True
         if self.inflight is not flight or self.closed:
             return  # a didChange already settled it
         loop = asyncio.get_running_loop()
@@ -322,6 +326,9 @@ class TextSync:
             if part is not None:
                 self._part_landed(flight, part[0], new_text, version)
                 return
+            if echo is None and flight.unversioned and not flight.answered:
+                self._typed_first(flight, steps, new_text, version)
+                return
             if echo is None:
                 a, b = norm(flight.expect), norm(texts[-1] if texts else "")
                 at = common_prefix(a, b)
@@ -349,6 +356,24 @@ class TextSync:
         self._set_mirror(new_text)
         self.version = version
         self._pump()
+
+    def _typed_first(
+        self,
+        flight: Inflight,
+        steps: list[Change],
+        new_text: str,
+        version: int | None,
+    ) -> None:
+        """Typing reported before the editor saw ``flight``, sent without a
+        version: it is not dropped but made later at its positions, over the
+        typing. The typing goes into the Y.Text and the flight waits on."""
+        owed, y_text = self._rebase(flight, steps)
+        log.info("edit %s not seen yet; typing first: %s", flight.serial, steps)
+        flight.changes, flight.base, flight._expect = owed, new_text, y_text
+        flight.moved = True
+        self._set_mirror(new_text)
+        self.version = version
+        self.inflight = flight
 
     def _part_landed(
         self, flight: Inflight, rest: list[int], new_text: str, version: int | None

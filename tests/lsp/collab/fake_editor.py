@@ -29,6 +29,7 @@ class FakeEditor:
     ) -> None:
         self.lax = lax  # Neovim 0.7 whose version check misses API-typed changes
         self.split = split  # the first change of an edit sent at once
+        self.versioned = not lax  # lax: as if sent without a version
         self.full = full  # whole-text didChange (allow_incremental_sync = false)
         self.text = text
         self.version = 1

@@ -44,6 +44,8 @@ class Neovim07:
         # After a quiet spell Neovim 0.7 sends the first change at once (its
         # debounce counts from the last didChange), the rest 150 ms later.
         self.split = False
+        self.hold: asyncio.Event | None = None  # set: the edit is applied
+        self.held = asyncio.Event()  # an edit arrived and waits for ``hold``
 
     def open(self) -> None:
         item = types.TextDocumentItem(
@@ -134,7 +136,10 @@ async def _join(client: LanguageClient, serve: Server) -> tuple[Neovim07, int]:
     nvim = Neovim07(client, (root / "main.py").as_uri(), TEXT)
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
-    def apply_edit(params: types.ApplyWorkspaceEditParams) -> Any:
+    async def apply_edit(params: types.ApplyWorkspaceEditParams) -> Any:
+        if nvim.hold is not None:  # the test types before Neovim sees the edit
+            nvim.held.set()
+            await nvim.hold.wait()
         return nvim.apply(params)
 
     async def run(name: str, *args: Any) -> Any:
@@ -233,3 +238,24 @@ async def test_an_edit_neovim_reports_in_two_did_changes_is_not_doubled(
         nvim.type(0, "<n>")
         await eventually(lambda: str(ada.text).startswith("<n>line 0"), within=10)
         await _same(nvim, ada)
+
+
+async def test_typing_reported_before_neovim_saw_an_edit_is_not_doubled(
+    client: LanguageClient, serve: Server
+) -> None:
+    nvim, project = await _join(client, serve)
+    async with serve.client(project, "main.py", "ada") as ada:
+        await ada.wait_synced()
+        await _same(nvim, ada)
+        # The peer's edit is on its way to Neovim while Neovim reports typing
+        # on the same line. The edit has no version, so Neovim makes it
+        # anyway, at its (now stale) position. The typing used to count as a
+        # drop of the edit, which was then sent again and made twice.
+        nvim.hold = asyncio.Event()
+        await ada.insert(len(TEXT[: TEXT.index("line 3") + 5].encode()), "<a中>")
+        await asyncio.wait_for(nvim.held.wait(), 10)
+        nvim.type(TEXT.index("line 3"), "<n😀>")
+        nvim.flush()  # this didChange goes out before the reply to the edit
+        nvim.hold.set()
+        await _same(nvim, ada)
+        assert nvim.text.count("<a中>") == nvim.text.count("<n😀>") == 1

@@ -18,6 +18,30 @@ export function collabBaseUrl(
   return `${scheme}://${location.host}/collab/${projectId}`;
 }
 
+type AwarenessHandler = (
+  changes: { added: number[]; updated: number[]; removed: number[] },
+  origin: unknown,
+) => void;
+
+/**
+ * y-websocket re-sends every awareness update it receives (origin: the provider) to the server,
+ * so each caret move of one peer came back from every other peer. The server relays each
+ * client's own states and replays them to joiners (server/collab/awareness.py), and drops
+ * entries sent by a connection that does not own them: the echoes were pure load on both
+ * sides. Only updates that did not come from the server are sent.
+ */
+export function sendOwnAwarenessOnly(provider: WebsocketProvider): void {
+  const p = provider as unknown as { _awarenessUpdateHandler?: AwarenessHandler };
+  const original = p._awarenessUpdateHandler;
+  if (typeof original !== 'function') return; // another y-websocket version: leave it as is
+  const filtered: AwarenessHandler = (changes, origin) => {
+    if (origin !== provider) original(changes, origin);
+  };
+  provider.awareness.off('update', original);
+  provider.awareness.on('update', filtered);
+  p._awarenessUpdateHandler = filtered; // destroy() unregisters this one
+}
+
 export class Room {
   readonly doc = new Y.Doc();
   readonly text: Y.Text;
@@ -38,6 +62,7 @@ export class Room {
     this.provider = new WebsocketProvider(base, encodePath(path), this.doc, {
       maxBackoffTime: 5000,
     });
+    sendOwnAwarenessOnly(this.provider);
     // Without a user (a room started before the workspace knew who is here), peers do not list
     // this client until `setUser`.
     if (user) this.setUser(user);

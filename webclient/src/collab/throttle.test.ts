@@ -35,6 +35,22 @@ describe('throttleSelection', () => {
     ]);
   });
 
+  it('does not send a selection equal to the last one sent', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const raw = new FakeAwareness();
+    const { awareness } = throttleSelection(raw, 100, () => t);
+    awareness.setLocalStateField('selection', { anchor: 1 });
+    t = 200;
+    awareness.setLocalStateField('selection', { anchor: 1 });
+    t = 400;
+    awareness.setLocalStateField('selection', { anchor: 2 });
+    expect(raw.sets).toEqual([
+      ['selection', { anchor: 1 }],
+      ['selection', { anchor: 2 }],
+    ]);
+  });
+
   it('passes other fields and methods through untouched', () => {
     const raw = new FakeAwareness();
     const { awareness } = throttleSelection(raw, 100, () => 0);

@@ -2,7 +2,9 @@
  * Cursor awareness at most every `intervalMs`: y-monaco sets the `selection` field on every caret
  * move (every keystroke), and each set is one WebSocket message to the server and to every peer.
  * The first change goes out at once, later ones within the interval are coalesced into one
- * trailing update carrying the newest selection. Other fields pass straight through.
+ * trailing update carrying the newest selection; a selection equal to the last one sent (the
+ * caret of a peer who is only watching, re-set after each remote edit) is not sent again.
+ * Other fields pass straight through.
  */
 export interface AwarenessLike {
   setLocalStateField(field: string, value: unknown): void;
@@ -15,6 +17,7 @@ export function throttleSelection<A extends AwarenessLike>(
 ): { awareness: A; dispose(): void } {
   let last = -Infinity;
   let pending: { value: unknown } | null = null;
+  let lastSent: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   const flush = () => {
@@ -22,6 +25,9 @@ export function throttleSelection<A extends AwarenessLike>(
     if (disposed || !pending) return;
     const { value } = pending;
     pending = null;
+    const json = JSON.stringify(value);
+    if (json === lastSent) return;
+    lastSent = json;
     last = now();
     awareness.setLocalStateField('selection', value);
   };

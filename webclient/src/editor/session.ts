@@ -358,7 +358,11 @@ export class EditorSession {
 
   private publishViewport() {
     const top = this.editor?.getScrollTop() ?? 0;
-    this.current()?.room?.awareness.setLocalStateField('viewport', { top });
+    const awareness = this.current()?.room?.awareness;
+    // Horizontal scrolling (a long line being typed) also lands here: send only a new top.
+    const state = awareness?.getLocalState() as AwarenessState | null | undefined;
+    if (!awareness || state?.viewport?.top === top) return;
+    awareness.setLocalStateField('viewport', { top });
   }
 
   private setDiagnostics(p: lsp.PublishDiagnosticsParams) {

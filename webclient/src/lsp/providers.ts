@@ -321,6 +321,11 @@ export function registerProviders(monaco: M, host: ProviderHost): { dispose(): v
       async provideInlineCompletions(model, position, context, token) {
         const c = ready(model);
         if (!c || !c.capabilities.inlineCompletionProvider) return { items: [] };
+        // Monaco asks on every keystroke and cancels the previous request; wait for a pause in
+        // typing first, so a fast typist does not send the server (which also hosts the
+        // collaboration rooms) one model request per key.
+        if (context.triggerKind === 0 && !(await pause(INLINE_DEBOUNCE_MS, token)))
+          return { items: [] };
         const result = await c.request<InlineCompletionList>(
           'textDocument/inlineCompletion',
           {
@@ -355,6 +360,24 @@ export function registerProviders(monaco: M, host: ProviderHost): { dispose(): v
 }
 
 const EXECUTE = 'devsync.web.executeServerCommand';
+
+/** Automatic inline (AI) completions wait for this much quiet after a keystroke. */
+export const INLINE_DEBOUNCE_MS = 150;
+
+/** Resolves true after `ms`, or false as soon as `token` is cancelled. */
+export function pause(
+  ms: number,
+  token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): unknown },
+): Promise<boolean> {
+  if (token.isCancellationRequested) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(!token.isCancellationRequested), ms);
+    token.onCancellationRequested(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
 
 /**
  * The kinds the server's code actions have. Monaco enables "Organize Imports" (Shift+Alt+O) and

@@ -40,6 +40,10 @@ HEAD = "import math\n\n"
 # DevSync's own share per request: end-to-end minus the provider call
 # (context, prompt, scheduling, post-processing), keyed by (model, stream).
 OWN: dict[tuple[str, bool, bool], list[float]] = {}
+# CPU time per request of this process (the pipeline and the in-process fake,
+# which does the same work for every route), keyed by (model, stream, fast):
+# unlike wall time, it hardly moves when the machine is busy.
+CPU: dict[tuple[str, bool, bool], float] = {}
 
 
 def engine(fake: FakeProvider, model: str, **options: object) -> InlineEngine:
@@ -68,13 +72,16 @@ async def overhead(
     fake.delay, fake.text = delay, "value = compute(x)"
     eng = engine(fake, model, debounceMs=0, stream=stream, fastPath=fast)
     out = []
+    cpu = 0.0
     for i in range(n + 5):
         text = f"{HEAD}x = {i}\n"  # a new prefix each time: no cache hits
-        start = time.perf_counter()
+        cpu_start, start = time.process_time(), time.perf_counter()
         found = await eng.suggest(query(text, i))
         assert found is not None
         if i >= 5:  # warm-up
             out.append((time.perf_counter() - start) * 1e3 - delay * 1e3)
+            cpu += time.process_time() - cpu_start
+    CPU[model, stream, fast] = cpu * 1e3 / n
     lat = eng.telemetry.latency
     OWN[model, stream, fast] = [
         t - m for t, m in zip(lat["total_ms"], lat["model_ms"], strict=True)
@@ -87,15 +94,18 @@ async def floor(fake: FakeProvider, n: int, delay: float) -> list[float]:
     """A bare streaming httpx request to the same fake: the HTTP floor."""
     fake.delay = delay
     out = []
+    cpu = 0.0
     async with httpx.AsyncClient() as client:
         for i in range(n + 5):
             body = {"model": "m", "prompt": f"x = {i}", "stream": True}
-            start = time.perf_counter()
+            cpu_start, start = time.process_time(), time.perf_counter()
             async with client.stream("POST", fake.v1 + "/completions", json=body) as r:
                 async for _ in r.aiter_lines():
                     pass
             if i >= 5:
                 out.append((time.perf_counter() - start) * 1e3 - delay * 1e3)
+                cpu += time.process_time() - cpu_start
+    CPU["floor: bare httpx stream", True, True] = cpu * 1e3 / n
     return out
 
 
@@ -230,6 +240,12 @@ async def main() -> None:
     print(row(f"typed-through answer ({cached_calls} model calls)", cached))
     for name, values in cancel.items():
         print(row(f"older stream closed after new keystroke, {name}", values))
+    print("\n| CPU per request, this process incl. the fake (ms) | mean |\n|---|---|")
+    for (model, stream, fast), ms in CPU.items():
+        mode = "stream" if stream else "no stream"
+        how = "fast path" if fast else "litellm full call"
+        name = model if model.startswith("floor") else f"{model}, {mode}, {how}"
+        print(f"| {name} | {ms:.2f} |")
     print(
         f"\nTyping script: {keys} keystrokes -> {upstream} upstream requests "
         f"({upstream * 100 / keys:.1f} per 100 keystrokes), {hits} answered from "

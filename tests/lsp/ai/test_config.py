@@ -71,3 +71,15 @@ def test_key_from_environment() -> None:
         {"model": "gpt-4o"}, environ={"DEVSYNC_AI_API_KEY": "sk-env"}
     )
     assert config.api_key() is None  # read at call time from os.environ
+
+
+def test_fast_path_on_by_default_and_can_be_turned_off() -> None:
+    assert load_config({"model": "openai/x"}, environ={})[0].fast_path is True
+    config, errors = load_config(
+        {"model": "openai/x"}, environ={"DEVSYNC_AI_FAST_PATH": "false"}
+    )
+    assert errors == []
+    assert config.fast_path is False
+    config, errors = load_config({"fastPath": False}, environ={})
+    assert errors == []
+    assert config.fast_path is False

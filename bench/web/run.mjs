@@ -84,7 +84,19 @@ async function main() {
       await page.close();
     }
 
-    // 2. Keystroke propagation A -> B, timed in the browsers on the shared wall clock.
+    // 2. Keystroke propagation A -> B, timed in the browsers on the shared wall clock. Each page
+    // also counts the WebSocket messages it sends (a count of work, steady on a busy machine).
+    const countSends = () => {
+      window.__sends = { collab: 0, lsp: 0 };
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        const kind = new URL(this.url).pathname.split('/')[1];
+        if (kind in window.__sends) window.__sends[kind]++;
+        return send.call(this, data);
+      };
+    };
+    await a.page.addInitScript(countSends);
+    await b.page.addInitScript(countSends);
     await a.page.goto(url);
     await b.page.goto(url);
     await waitEditorReady(a.page);
@@ -103,6 +115,7 @@ async function main() {
       });
       obs.observe(lines, { subtree: true, childList: true, characterData: true });
     }, baseLen);
+    for (const p of [a.page, b.page]) await p.evaluate(() => (window.__sends = { collab: 0, lsp: 0 }));
     await a.page.evaluate(() => {
       window.__sent = [];
       document.addEventListener(
@@ -119,6 +132,9 @@ async function main() {
     const sent = await a.page.evaluate(() => window.__sent);
     const seen = await b.page.evaluate(() => window.__seen);
     const lat = sent.slice(0, KEYS).map((t, i) => seen[i] - t);
+    const sendsA = await a.page.evaluate(() => window.__sends);
+    const sendsB = await b.page.evaluate(() => window.__sends);
+    const perKey = (s) => `collab ${(s.collab / KEYS).toFixed(2)}, lsp ${(s.lsp / KEYS).toFixed(2)}`;
 
     const sizes = bundleSizes();
     const total = { raw: sizes.app.raw + sizes.worker.raw, gz: sizes.app.gz + sizes.worker.gz };
@@ -130,6 +146,8 @@ async function main() {
       [`keystroke A->B p50 (${KEYS} keys, ${KEY_INTERVAL_MS} ms apart)`, fmt(pct(lat, 50)), '-', true],
       [`keystroke A->B p99 (${KEYS} keys)`, fmt(pct(lat, 99)), '< 50 ms', pct(lat, 99) < 50],
       ['keystroke A->B max', fmt(Math.max(...lat)), '-', true],
+      ['WebSocket messages sent per keystroke, A (typing)', perKey(sendsA), '-', true],
+      ['WebSocket messages sent per keystroke, B (watching)', perKey(sendsB), '-', true],
       ['bundle: entry (sign-in page) raw / gzip', `${mib(sizes.entry.raw)} / ${mib(sizes.entry.gz)}`, '-', true],
       ['bundle: app JS+CSS raw / gzip', `${mib(sizes.app.raw)} / ${mib(sizes.app.gz)}`, '-', true],
       ['bundle: editor worker raw / gzip', `${mib(sizes.worker.raw)} / ${mib(sizes.worker.gz)}`, '-', true],

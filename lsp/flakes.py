@@ -1,14 +1,20 @@
 """pyflakes and the syntax check, returning plain tuples.
 
 Called on the linter threads (``lsp.linters``) once the jedi thread is idle,
-so a big file's check does not take the GIL from a completion. Plain tuples
-keep this importable without lsprotocol.
+so a big file's check does not take the GIL from a completion. A check also
+calls ``pause`` every few hundred nodes: that callback may block (a request
+the user waits for came in) or raise ``Abandoned`` (a newer version arrived),
+so a check already running yields too. Plain tuples keep this importable
+without lsprotocol.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 # (row, col, end_row, end_col, severity, source, code, message, unnecessary)
 # rows 0-based, columns in code points; severity 1 = error, 2 = warning.
@@ -31,10 +37,48 @@ def _end(lines: list[str], row: int, col: int, word: bool) -> int:
     return match.end() if match else min(col + 1, max(len(text), col))
 
 
-def pyflakes_findings(source: str, filename: str) -> list[Finding]:
-    """Syntax error if any, else pyflakes' messages."""
+class Abandoned(Exception):
+    """Raised by a ``pause`` callback: stop checking, nobody wants the result."""
+
+
+PAUSE_EVERY = 64  # handleChildren calls (about 3-4 nodes each) between pauses
+
+
+@cache
+def _checker_class() -> Any:
+    """pyflakes' Checker, calling ``self.pause()`` every ``PAUSE_EVERY`` scopes."""
     from pyflakes import checker
 
+    children = checker.iter_child_nodes
+
+    class PausingChecker(checker.Checker):  # type: ignore[misc]
+        def __init__(
+            self, tree: ast.AST, pause: Callable[[], None] | None, **kwargs: Any
+        ) -> None:
+            self.pause = pause
+            self.ticks = 0
+            super().__init__(tree, **kwargs)  # runs the whole check
+
+        def handleChildren(self, tree: Any, omit: Any = None) -> None:
+            self.ticks += 1
+            if self.pause is not None and not self.ticks % PAUSE_EVERY:
+                self.pause()
+            for node in children(tree, omit=omit):
+                self.handleNode(node, tree)
+
+    return PausingChecker
+
+
+def pyflakes_findings(
+    source: str, filename: str, pause: Callable[[], None] | None = None
+) -> list[Finding]:
+    """Syntax error if any, else pyflakes' messages.
+
+    ``pause`` is called now and then during the check; it may block, or raise
+    ``Abandoned``, which propagates.
+    """
+    if pause is not None:
+        pause()
     lines = source.splitlines()
     try:
         tree = ast.parse(source, filename=filename)
@@ -46,7 +90,9 @@ def pyflakes_findings(source: str, filename: str) -> list[Finding]:
         msg = f"SyntaxError: {getattr(exc, 'msg', None) or exc}"
         end = _end(lines, row, col, word=False)
         return [(row, col, row, end, 1, "syntax", "SyntaxError", msg, False)]
-    found = checker.Checker(tree, filename=filename, withDoctest=False)
+    if pause is not None:
+        pause()
+    found = _checker_class()(tree, pause, filename=filename, withDoctest=False)
     out: list[Finding] = []
     for msg in sorted(found.messages, key=lambda m: (m.lineno, m.col)):
         row = msg.lineno - 1
@@ -71,6 +117,5 @@ def pyflakes_findings(source: str, filename: str) -> list[Finding]:
 
 def warm() -> bool:
     """Import pyflakes ahead of the first check."""
-    from pyflakes import checker  # noqa: F401
-
+    _checker_class()
     return True

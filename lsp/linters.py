@@ -2,9 +2,14 @@
 
 pyflakes always runs; ruff adds its findings when installed. Where both
 report the same problem (ruff's F rules), ruff's copy is kept, because it
-usually arrives first. (A worker process for pyflakes was tried: it cost
-~35 MB and a resource-tracker process, while waiting for the jedi thread to
-be idle, see ``Diagnostics``, avoids the GIL contention just as well.)
+usually arrives first.
+
+Linting yields to jedi: ``Diagnostics`` starts a run only once no jedi call is
+in flight, and a pyflakes check that is already running pauses while one is
+(``pause``), because pyflakes needs the GIL the jedi thread is using. A run
+whose version was superseded is abandoned: pyflakes stops at its next pause
+and ruff is killed. (A worker process for pyflakes was tried: it cost ~35 MB
+and a resource-tracker process.)
 """
 
 from __future__ import annotations
@@ -13,16 +18,49 @@ import asyncio
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from lsprotocol import types
 
-from lsp import flakes, ruff_tool
+from lsp import flakes, ruff_tool, worker
 from lsp.documents import Snapshot
 from lsp.flakes import Finding
 from lsp.worker import lint_executor
 
 log = logging.getLogger(__name__)
+# How long, in total, one pyflakes check waits for jedi before it goes on
+# anyway (a long run of requests must not starve diagnostics).
+PAUSE_LIMIT = 0.5
+PAUSE_STEP = 0.005
+
+
+def jedi_busy() -> bool:
+    """Whether a jedi call (the request a user waits for) is queued or running."""
+    return worker._in_flight > 0
+
+
+def pauser(abandoned: threading.Event | None) -> Callable[[], None]:
+    """A ``pause`` callback for ``flakes.pyflakes_findings`` (runs on its thread).
+
+    It raises ``flakes.Abandoned`` once ``abandoned`` is set and sleeps (so
+    the GIL goes to the jedi thread) while jedi is busy, ``PAUSE_LIMIT`` at
+    most in total.
+    """
+    waited = 0.0
+
+    def pause() -> None:
+        nonlocal waited
+        while True:
+            if abandoned is not None and abandoned.is_set():
+                raise flakes.Abandoned
+            if waited >= PAUSE_LIMIT or not jedi_busy():
+                return
+            time.sleep(PAUSE_STEP)
+            waited += PAUSE_STEP
+
+    return pause
 
 
 async def warm() -> None:
@@ -40,8 +78,13 @@ _memo_lock = threading.Lock()
 memo_stats = {"hits": 0, "misses": 0}
 
 
-async def pyflakes(snap: Snapshot) -> list[Finding]:
-    """pyflakes findings for ``snap`` (from the memo when this text was checked)."""
+async def pyflakes(
+    snap: Snapshot, abandoned: threading.Event | None = None
+) -> list[Finding]:
+    """pyflakes findings for ``snap`` (from the memo when this text was checked).
+
+    Raises ``flakes.Abandoned`` when ``abandoned`` is set before the check is
+    done."""
     name = snap.path or "untitled.py"
     key = (name, snap.source)
     with _memo_lock:
@@ -53,7 +96,7 @@ async def pyflakes(snap: Snapshot) -> list[Finding]:
         memo_stats["misses"] += 1
     loop = asyncio.get_running_loop()
     found = await loop.run_in_executor(
-        lint_executor(), flakes.pyflakes_findings, snap.source, name
+        lint_executor(), flakes.pyflakes_findings, snap.source, name, pauser(abandoned)
     )
     with _memo_lock:
         _memo[key] = found
@@ -62,12 +105,16 @@ async def pyflakes(snap: Snapshot) -> list[Finding]:
     return list(found)
 
 
-async def ruff(snap: Snapshot, cwd: str | None) -> list[Finding]:
-    """ruff findings for ``snap`` (empty when ruff is not installed)."""
+async def ruff(
+    snap: Snapshot, cwd: str | None, abandoned: threading.Event | None = None
+) -> list[Finding]:
+    """ruff findings for ``snap`` (empty when ruff is not installed or the
+    run was ``abandoned``)."""
     loop = asyncio.get_running_loop()
     name = snap.path or "untitled.py"
+    stop = abandoned.is_set if abandoned is not None else None
     return await loop.run_in_executor(
-        lint_executor(), ruff_tool.ruff_findings, snap.source, name, cwd
+        lint_executor(), ruff_tool.ruff_findings, snap.source, name, cwd, stop
     )
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from functools import cache
 
 from lsp.flakes import Finding
@@ -25,33 +26,64 @@ def ruff_binary() -> str | None:
         return shutil.which("ruff")
 
 
-def run_ruff(args: list[str], source: str, cwd: str | None) -> str | None:
-    """Run ruff on ``source`` via stdin; stdout, or None if ruff is missing/failed."""
+TIMEOUT = 10.0
+POLL = 0.01  # how often a run that may be abandoned looks at ``stop``
+
+
+def run_ruff(
+    args: list[str],
+    source: str,
+    cwd: str | None,
+    stop: Callable[[], bool] | None = None,
+) -> str | None:
+    """Run ruff on ``source`` via stdin; stdout, or None if ruff is missing or
+    failed, or ``stop()`` turned true (the process is then killed)."""
     binary = ruff_binary()
-    if binary is None:
+    if binary is None or (stop is not None and stop()):
         return None
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [binary, *args],
-            input=source.encode("utf-8"),
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             cwd=cwd,
-            timeout=10,
-            check=False,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         log.warning("ruff failed: %s", exc)
         return None
+    with proc:
+        data: bytes | None = source.encode("utf-8")
+        waited = 0.0
+        while True:
+            step = TIMEOUT if stop is None else POLL
+            try:
+                out, err = proc.communicate(data, timeout=step)
+                break
+            except subprocess.TimeoutExpired:
+                data = None  # communicate() keeps feeding what it started
+                waited += step
+                if waited >= TIMEOUT or (stop is not None and stop()):
+                    proc.kill()
+                    proc.communicate()
+                    if waited >= TIMEOUT:
+                        log.warning("ruff timed out after %.0f s", TIMEOUT)
+                    return None
     if proc.returncode not in (0, 1):
-        log.debug("ruff exited %s: %s", proc.returncode, proc.stderr[:500])
+        log.debug("ruff exited %s: %s", proc.returncode, err[:500])
         return None
-    return proc.stdout.decode("utf-8")
+    return out.decode("utf-8")
 
 
-def ruff_findings(source: str, filename: str, cwd: str | None) -> list[Finding]:
-    """ruff's findings with the project's configuration."""
+def ruff_findings(
+    source: str,
+    filename: str,
+    cwd: str | None,
+    stop: Callable[[], bool] | None = None,
+) -> list[Finding]:
+    """ruff's findings with the project's configuration (none if stopped)."""
     args = ["check", "--output-format=json", "--exit-zero", "--no-cache"]
-    out = run_ruff([*args, "--stdin-filename", filename, "-"], source, cwd)
+    out = run_ruff([*args, "--stdin-filename", filename, "-"], source, cwd, stop)
     if not out:
         return []
     found: list[Finding] = []

@@ -58,15 +58,18 @@ class JediCompletion(Feature):
         before_paren = text[column : column + 1] == "("
         items = []
         for index, comp in enumerate(completions[:limit]):
-            kind = comp.type
+            name = comp.name
+            kind = jedi_support.completion_type(comp)
             item = types.CompletionItem(
-                label=comp.name,
-                kind=jedi_support.KINDS.get(kind, types.CompletionItemKind.Text),
+                label=name,
+                kind=jedi_support.guess_kind(name)
+                if kind is None
+                else jedi_support.KINDS.get(kind, types.CompletionItemKind.Text),
                 sort_text=f"{index:05d}",
                 data={"feature": self.name, "token": token, "index": index},
             )
             if snippets and kind in CALLABLE and not before_paren:
-                item.insert_text = f"{comp.name}($1)$0"
+                item.insert_text = f"{name}($1)$0"
                 item.insert_text_format = types.InsertTextFormat.Snippet
             items.append(item)
         return types.CompletionList(is_incomplete=len(completions) > limit, items=items)

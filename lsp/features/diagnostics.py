@@ -3,12 +3,18 @@
 Debounced per document, superseded when a newer version arrives, computed on
 the linter threads. Pushed with ``publishDiagnostics`` unless the client pulls
 (``textDocument/diagnostic``).
+
+Lint yields to jedi: a run starts only when no jedi request is in flight and
+none came in for a debounce interval (typing goes on after a completion, and
+its next edit supersedes the run), pyflakes pauses while one is, and a
+superseded run is abandoned where it is (see ``lsp.linters``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from typing import Any
 
@@ -17,10 +23,11 @@ from lsprotocol import types
 from lsp import linters, ruff_tool
 from lsp.documents import Snapshot
 from lsp.features.base import Feature
-from lsp.flakes import Finding
+from lsp.flakes import Abandoned, Finding
 from lsp.worker import jedi_idle
 
 log = logging.getLogger(__name__)
+JEDI_WAIT = 0.5  # a run waits for jedi this long at most, then lints anyway
 
 
 class Diagnostics(Feature):
@@ -31,6 +38,7 @@ class Diagnostics(Feature):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._abandon: dict[asyncio.Task[None], threading.Event] = {}
         self._results: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
         self._last_edit: dict[str, float] = {}
 
@@ -43,14 +51,24 @@ class Diagnostics(Feature):
     def _schedule(self, snap: Snapshot, delay: float) -> None:
         if not snap.is_python or not self.ctx.options.diagnostics.enable:
             return
-        old = self._tasks.pop(snap.uri, None)
-        if old is not None:
-            old.cancel()  # a newer version supersedes it
-        task = asyncio.ensure_future(self._run(snap, delay))
+        self._cancel(snap.uri)  # a newer version supersedes it
+        abandoned = threading.Event()
+        task = asyncio.ensure_future(self._run(snap, delay, abandoned))
         self._tasks[snap.uri] = task
+        self._abandon[task] = abandoned
         task.add_done_callback(lambda t: self._done(snap.uri, t))
 
+    def _cancel(self, uri: str) -> None:
+        """Stop the run for ``uri``, including lint already on a thread."""
+        old = self._tasks.pop(uri, None)
+        if old is not None:
+            old.cancel()
+            event = self._abandon.pop(old, None)
+            if event is not None:
+                event.set()
+
     def _done(self, uri: str, task: asyncio.Task[None]) -> None:
+        self._abandon.pop(task, None)
         if self._tasks.get(uri) is task:
             del self._tasks[uri]
         if not task.cancelled() and task.exception() is not None:
@@ -74,9 +92,7 @@ class Diagnostics(Feature):
             self._schedule(snap, 0)
 
     def did_close(self, uri: str) -> None:
-        task = self._tasks.pop(uri, None)
-        if task is not None:
-            task.cancel()
+        self._cancel(uri)
         self._results.pop(uri, None)
         self._last_edit.pop(uri, None)
         if self.push:
@@ -91,15 +107,30 @@ class Diagnostics(Feature):
         doc = self.ctx.server.workspace.text_documents.get(snap.uri)
         return doc is None or doc.version != snap.version
 
-    async def _run(self, snap: Snapshot, delay: float) -> None:
+    async def _yield_to_jedi(self) -> None:
+        """Wait while a jedi request is in flight, and a debounce interval
+        after it: the edit that usually follows a completion supersedes this
+        run before it takes the GIL from the next request."""
+        if not linters.jedi_busy():
+            return
+        grace = self.ctx.options.diagnostics.debounce_ms / 1000
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + JEDI_WAIT
+        while linters.jedi_busy() and loop.time() < deadline:
+            await jedi_idle(deadline - loop.time())
+            await asyncio.sleep(grace)
+
+    async def _run(
+        self, snap: Snapshot, delay: float, abandoned: threading.Event
+    ) -> None:
         if delay:
             await asyncio.sleep(delay)
-        await jedi_idle(0.5)  # a completion the user waits for goes first
+        await self._yield_to_jedi()  # a completion the user waits for goes first
         snap = self.ctx.snapshot(snap.uri) or snap
         found: dict[str, list[Finding]] = {}
-        for done in asyncio.as_completed(self._lint_jobs(snap)):
+        for done in asyncio.as_completed(self._lint_jobs(snap, abandoned)):
             source, findings = await done
-            if self._stale(snap):
+            if findings is None or self._stale(snap):
                 return
             found[source] = findings
             merged = linters.merge(found.get("pyflakes", []), found.get("ruff", []))
@@ -108,13 +139,19 @@ class Diagnostics(Feature):
             if self.push:
                 self._publish(snap.uri, snap.version, diags)
 
-    def _lint_jobs(self, snap: Snapshot) -> list[Any]:
-        async def tagged(source: str, job: Any) -> tuple[str, list[Finding]]:
-            return source, await job
+    def _lint_jobs(
+        self, snap: Snapshot, abandoned: threading.Event | None = None
+    ) -> list[Any]:
+        async def tagged(source: str, job: Any) -> tuple[str, list[Finding] | None]:
+            try:
+                return source, await job
+            except Abandoned:  # superseded: nobody awaits this run any more
+                return source, None
 
-        jobs = [tagged("pyflakes", linters.pyflakes(snap))]
+        jobs = [tagged("pyflakes", linters.pyflakes(snap, abandoned))]
         if self._ruff_wanted():
-            jobs.append(tagged("ruff", linters.ruff(snap, self.ctx.root_path)))
+            root = self.ctx.root_path
+            jobs.append(tagged("ruff", linters.ruff(snap, root, abandoned)))
         return jobs
 
     def _ruff_wanted(self) -> bool:
@@ -135,7 +172,7 @@ class Diagnostics(Feature):
             items = cached[1]
         else:
             found = dict(await asyncio.gather(*self._lint_jobs(snap)))
-            merged = linters.merge(found.get("pyflakes", []), found.get("ruff", []))
+            merged = linters.merge(found.get("pyflakes") or [], found.get("ruff") or [])
             items = linters.to_diagnostics(snap, merged)
             self.ctx.ensure_current(snap)
             self._results[snap.uri] = (snap.version, items)

@@ -43,6 +43,9 @@ export function App() {
       .catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 401) {
           signedInHint.set(false);
+          // The hint was stale: close what a deep link started for a signed-in user.
+          if (firstRoute.name === 'workspace')
+            void import('./editor/early').then((m) => m.discardEarly());
           setUser(null);
         } else {
           setError((err as Error).message);

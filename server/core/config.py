@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     ai_max_tokens: int = Field(128, ge=1, description="Longest AI answer, in tokens.")
     ai_temperature: float = Field(0.2, ge=0, description="Sampling temperature.")
     ai_timeout: float = Field(10.0, gt=0, description="Seconds per model request.")
+    ai_fast_path: bool = Field(
+        True,
+        description="Send OpenAI-style and Ollama requests built by litellm over a "
+        "pooled HTTP client instead of litellm's full call (see docs/ai.md).",
+    )
     ai_chat_per_minute: int = Field(
         20, ge=1, description="AI chat requests per user per minute."
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -19,6 +20,20 @@ from typing import Any
 # (row, col, end_row, end_col, severity, source, code, message, unnecessary)
 # rows 0-based, columns in code points; severity 1 = error, 2 = warning.
 Finding = tuple[int, int, int, int, int, str, str, str, bool]
+
+# CPython 3.11's AST conversion keeps its recursion depth in shared state:
+# two threads in ``ast.parse`` at once can fail with "SystemError: AST
+# constructor recursion depth mismatch" (seen with two lint threads; fixed
+# upstream in 3.12). Every ``ast.parse`` in the language server goes through
+# ``parse``, one at a time.
+_parse_lock = threading.Lock()
+
+
+def parse(source: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse``, serialised across threads (see ``_parse_lock``)."""
+    with _parse_lock:
+        return ast.parse(source, filename=filename)
+
 
 _WORD = re.compile(r"\w+")
 ERRORS = frozenset({"UndefinedName", "UndefinedLocal", "UndefinedExport"})
@@ -81,7 +96,7 @@ def pyflakes_findings(
         pause()
     lines = source.splitlines()
     try:
-        tree = ast.parse(source, filename=filename)
+        tree = parse(source, filename)
     except (SyntaxError, ValueError) as exc:
         row = max(getattr(exc, "lineno", 1) or 1, 1) - 1
         col = max(getattr(exc, "offset", 1) or 1, 1) - 1

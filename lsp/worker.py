@@ -60,7 +60,10 @@ def lint_executor() -> ThreadPoolExecutor:
         return _lint
 
 
-_in_flight = 0  # jedi calls queued or running, process-wide
+# jedi calls queued or running on this process's jedi thread. Calls sent to
+# an analysis pool are not counted: they run in other processes, so this
+# process's linting does not take the GIL from them.
+_in_flight = 0
 
 
 _conn_ids = itertools.count(1)
@@ -139,20 +142,20 @@ async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     global _in_flight
     remote = _remote(fn, args)
     pooled = _pool_of(remote[0]) if remote is not None else None
+    if pooled is not None and remote is not None:
+        pool, conn = pooled
+        ctx, target = remote
+        future = pool.submit(
+            conn,
+            _state(ctx),
+            target,
+            tuple(_carry(a) for a in args),
+            {k: _carry(v) for k, v in kwargs.items()},
+        )
+        result: R = await asyncio.wrap_future(future)
+        return result
     _in_flight += 1
     try:
-        if pooled is not None and remote is not None:
-            pool, conn = pooled
-            ctx, target = remote
-            future = pool.submit(
-                conn,
-                _state(ctx),
-                target,
-                tuple(_carry(a) for a in args),
-                {k: _carry(v) for k, v in kwargs.items()},
-            )
-            result: R = await asyncio.wrap_future(future)
-            return result
         loop = asyncio.get_running_loop()
         call = functools.partial(fn, *args, **kwargs)
         return await loop.run_in_executor(jedi_executor(), call)

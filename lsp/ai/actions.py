@@ -5,10 +5,10 @@ Pure functions over (document text, 0-based line numbers).
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 
+from lsp import flakes
 from lsp.ai.postprocess import strip_fences_and_prose, strip_tokens
 
 _DEF = re.compile(r"^(\s*)(async\s+def|def|class)\s+\w+")
@@ -37,7 +37,7 @@ def parses(source: str, language: str) -> bool:
     for other languages brackets must balance."""
     if language.lower() in ("python", "py", "python3"):
         try:
-            ast.parse(source)
+            flakes.parse(source)
         except (SyntaxError, ValueError):
             return False
         return True

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from lsp import flakes, ruff_tool, worker
+from lsp.context import ServerContext
 from lsp.documents import Snapshot
 from lsp.flakes import Finding
 from lsp.worker import lint_executor
@@ -36,12 +37,15 @@ PAUSE_LIMIT = 0.5
 PAUSE_STEP = 0.005
 
 
-def jedi_busy() -> bool:
-    """Whether a jedi call (the request a user waits for) is queued or running."""
-    return worker._in_flight > 0
+def jedi_busy(ctx: ServerContext | None = None) -> bool:
+    """Whether a jedi call (the request a user waits for) is queued or running
+    on this process's jedi thread, or for ``ctx`` in an analysis pool."""
+    return worker.busy(ctx)
 
 
-def pauser(abandoned: threading.Event | None) -> Callable[[], None]:
+def pauser(
+    abandoned: threading.Event | None, ctx: ServerContext | None = None
+) -> Callable[[], None]:
     """A ``pause`` callback for ``flakes.pyflakes_findings`` (runs on its thread).
 
     It raises ``flakes.Abandoned`` once ``abandoned`` is set and sleeps (so
@@ -55,7 +59,7 @@ def pauser(abandoned: threading.Event | None) -> Callable[[], None]:
         while True:
             if abandoned is not None and abandoned.is_set():
                 raise flakes.Abandoned
-            if waited >= PAUSE_LIMIT or not jedi_busy():
+            if waited >= PAUSE_LIMIT or not jedi_busy(ctx):
                 return
             time.sleep(PAUSE_STEP)
             waited += PAUSE_STEP
@@ -79,7 +83,9 @@ memo_stats = {"hits": 0, "misses": 0}
 
 
 async def pyflakes(
-    snap: Snapshot, abandoned: threading.Event | None = None
+    snap: Snapshot,
+    abandoned: threading.Event | None = None,
+    ctx: ServerContext | None = None,
 ) -> list[Finding]:
     """pyflakes findings for ``snap`` (from the memo when this text was checked).
 
@@ -96,7 +102,11 @@ async def pyflakes(
         memo_stats["misses"] += 1
     loop = asyncio.get_running_loop()
     found = await loop.run_in_executor(
-        lint_executor(), flakes.pyflakes_findings, snap.source, name, pauser(abandoned)
+        lint_executor(),
+        flakes.pyflakes_findings,
+        snap.source,
+        name,
+        pauser(abandoned, ctx),
     )
     with _memo_lock:
         _memo[key] = found

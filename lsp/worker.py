@@ -60,10 +60,18 @@ def lint_executor() -> ThreadPoolExecutor:
         return _lint
 
 
-# jedi calls queued or running on this process's jedi thread. Calls sent to
-# an analysis pool are not counted: they run in other processes, so this
-# process's linting does not take the GIL from them.
+# jedi calls queued or running on this process's jedi thread (they share the
+# GIL with everything here, so all linting waits for them) ...
 _in_flight = 0
+# ... and, per server (id of its context), calls queued or running in an
+# analysis pool: only that server's own linting waits for those, so that a
+# busy bridge does not hold back every connection's diagnostics.
+_pooled_in_flight: dict[int, int] = {}
+
+
+def busy(ctx: ServerContext | None = None) -> bool:
+    """Whether a jedi call that ``ctx``'s linting should wait for is in flight."""
+    return _in_flight > 0 or (ctx is not None and id(ctx) in _pooled_in_flight)
 
 
 _conn_ids = itertools.count(1)
@@ -145,15 +153,22 @@ async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     if pooled is not None and remote is not None:
         pool, conn = pooled
         ctx, target = remote
-        future = pool.submit(
-            conn,
-            _state(ctx),
-            target,
-            tuple(_carry(a) for a in args),
-            {k: _carry(v) for k, v in kwargs.items()},
-        )
-        result: R = await asyncio.wrap_future(future)
-        return result
+        key = id(ctx)
+        _pooled_in_flight[key] = _pooled_in_flight.get(key, 0) + 1
+        try:
+            future = pool.submit(
+                conn,
+                _state(ctx),
+                target,
+                tuple(_carry(a) for a in args),
+                {k: _carry(v) for k, v in kwargs.items()},
+            )
+            result: R = await asyncio.wrap_future(future)
+            return result
+        finally:
+            left = _pooled_in_flight.pop(key) - 1
+            if left:
+                _pooled_in_flight[key] = left
     _in_flight += 1
     try:
         loop = asyncio.get_running_loop()
@@ -163,7 +178,7 @@ async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         _in_flight -= 1
 
 
-async def jedi_idle(limit: float) -> None:
+async def jedi_idle(limit: float, ctx: ServerContext | None = None) -> None:
     """Wait (at most ``limit`` seconds) until no jedi call is in flight.
 
     Background work such as linting waits here so that it does not take CPU
@@ -172,7 +187,7 @@ async def jedi_idle(limit: float) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     # Polled: the counter is process-wide and servers may run on other loops.
-    while _in_flight and loop.time() < deadline:  # noqa: ASYNC110
+    while busy(ctx) and loop.time() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.005)
 
 

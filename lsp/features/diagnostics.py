@@ -111,13 +111,13 @@ class Diagnostics(Feature):
         """Wait while a jedi request is in flight, and a debounce interval
         after it: the edit that usually follows a completion supersedes this
         run before it takes the GIL from the next request."""
-        if not linters.jedi_busy():
+        if not linters.jedi_busy(self.ctx):
             return
         grace = self.ctx.options.diagnostics.debounce_ms / 1000
         loop = asyncio.get_running_loop()
         deadline = loop.time() + JEDI_WAIT
-        while linters.jedi_busy() and loop.time() < deadline:
-            await jedi_idle(deadline - loop.time())
+        while linters.jedi_busy(self.ctx) and loop.time() < deadline:
+            await jedi_idle(deadline - loop.time(), self.ctx)
             await asyncio.sleep(grace)
 
     async def _run(
@@ -148,7 +148,7 @@ class Diagnostics(Feature):
             except Abandoned:  # superseded: nobody awaits this run any more
                 return source, None
 
-        jobs = [tagged("pyflakes", linters.pyflakes(snap, abandoned))]
+        jobs = [tagged("pyflakes", linters.pyflakes(snap, abandoned, self.ctx))]
         if self._ruff_wanted():
             root = self.ctx.root_path
             jobs.append(tagged("ruff", linters.ruff(snap, root, abandoned)))

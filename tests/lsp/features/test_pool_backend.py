@@ -12,12 +12,12 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 
-from lsp import worker
+from lsp import linters, worker
 from lsp.analysis import AnalysisPool
 from lsp.features.completion import JediCompletion
 from lsp.features.navigation import JediNavigation
 from lsp.features.rename import JediRename
-from lsp.server import DevSyncServer
+from lsp.server import DevSyncServer, create_server
 from tests.lsp.features.conftest import Open, feature
 
 
@@ -114,3 +114,26 @@ async def test_an_answer_for_an_older_version_is_dropped(
     labels = {i.label for i in result.items}
     assert "path" in labels
     assert "getcwd" not in labels
+
+
+async def test_lint_waits_only_for_its_own_servers_pooled_calls(
+    attached: DevSyncServer, open_text: Open
+) -> None:
+    other = create_server()
+    uri = open_text("import os\nos.\n")
+    completer = cast(JediCompletion, feature(attached, JediCompletion))
+    pending = asyncio.ensure_future(
+        completer.completion(
+            types.CompletionParams(
+                text_document=ident(uri), position=types.Position(1, 3)
+            )
+        )
+    )
+    await asyncio.sleep(0)  # sent to the worker, not answered yet
+    # The call runs in another process: it does not hold this process's GIL,
+    # so only this server's own linting waits for it.
+    assert linters.jedi_busy(attached.ctx)
+    assert not linters.jedi_busy(other.ctx)
+    assert not linters.jedi_busy()
+    assert await pending is not None
+    assert not linters.jedi_busy(attached.ctx)

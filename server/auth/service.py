@@ -104,7 +104,11 @@ class AuthService:
         """The user a bearer token or session cookie belongs to, if it is valid."""
         if not secret or len(secret) > 256:
             return None
-        token = self.users.token_by_hash(security.token_hash(secret))
+        return self.user_for_token_hash(security.token_hash(secret))
+
+    def user_for_token_hash(self, digest: str) -> User | None:
+        """``user_for_token`` for a token known by its digest only."""
+        token = self.users.token_by_hash(digest)
         if token is None or token.revoked:
             return None
         expires = token.expires_at

@@ -56,8 +56,11 @@ class Standing:
 
 # (project_id, user_id) pairs -> their standing; blocking, run off the loop.
 StandingLookup = Callable[[set[tuple[int, int]]], dict[tuple[int, int], Standing]]
+# Token digests -> those still valid (not revoked, not expired); blocking.
+TokenCheck = Callable[[set[str]], set[str]]
 
 REMOVED = "you are no longer a member of this project"
+SIGNED_OUT = "your sign-in was revoked or has expired"
 SESSION_GONE = "the session you joined through has ended"
 DEMOTED = (
     "read-only: your role in this project is now viewer; "
@@ -80,6 +83,7 @@ class RoomManager:
         hooks: Hooks | None = None,
         fanout: RedisFanout | None = None,
         standings: StandingLookup | None = None,
+        tokens: TokenCheck | None = None,
     ) -> None:
         self.store = store
         self.tree = tree
@@ -94,6 +98,7 @@ class RoomManager:
         self._unfolded: dict[DocKey, list[int]] = defaultdict(list)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.standings = standings
+        self.tokens = tokens
         self._loop: asyncio.AbstractEventLoop | None = None
         self._access_changed: asyncio.Event | None = None
         self._watcher: asyncio.Task[None] | None = None
@@ -330,19 +335,30 @@ class RoomManager:
         """Hold every open connection to its user's current role; returns how
         many lost access. A user no longer in the project, or whose session
         ended, is disconnected with the reason; one demoted to viewer stays
-        connected read-only: told so, and their updates are refused."""
+        connected read-only: told so, and their updates are refused. A
+        connection whose sign-in token was revoked or expired is closed with
+        4401."""
         if self.standings is None:
             return 0
         pairs = {(key.project_id, peer.identity.user_id) for key, peer in self.peers()}
         if not pairs:
             return 0
         now = await asyncio.to_thread(self.standings, pairs)
+        hashes = {h for _, peer in self.peers() if (h := peer.token_hash) is not None}
+        valid = hashes
+        if self.tokens is not None and hashes:
+            valid = await asyncio.to_thread(self.tokens, hashes)
         changed = 0
         for key, peer in self.peers():
             standing = now.get((key.project_id, peer.identity.user_id))
             if standing is None:  # joined after the lookup: the next one
                 continue
             if peer.close_code is not None:
+                continue
+            if peer.token_hash is not None and peer.token_hash not in valid:
+                if peer.token_hash in hashes:  # not one that joined since
+                    peer.kick(CloseCode.UNAUTHENTICATED, SIGNED_OUT)
+                    changed += 1
                 continue
             if not standing.member:
                 peer.kick(CloseCode.FORBIDDEN, REMOVED)

@@ -60,6 +60,7 @@ class Peer:
         *,
         can_write: bool,
         session_id: int | None = None,
+        token_hash: str | None = None,
         limits: PeerLimits | None = None,
     ) -> None:
         self.id = next(_ids)
@@ -68,6 +69,9 @@ class Peer:
         self.identity = identity
         self.can_write = can_write
         self.session_id = session_id
+        # Digest of the token it signed in with (never the token itself), so
+        # that revoking the token or signing out closes the connection.
+        self.token_hash = token_hash
         self.limits = limits or PeerLimits()
         self.bucket = TokenBucket(self.limits.rate_per_second, self.limits.rate_burst)
         self.close_code: int | None = None

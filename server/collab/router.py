@@ -63,6 +63,7 @@ async def collab(websocket: WebSocket, project_id: int, path: str) -> None:
         access.identity,
         can_write=access.role.at_least(Role.editor),
         session_id=access.session_id,
+        token_hash=access.token_hash,
         limits=rooms.config.peer_limits,
     )
     try:

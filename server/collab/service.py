@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from server.auth.models import User
+from server.auth.models import ApiToken, User
 from server.auth.service import AuthService
 from server.collab.awareness import Identity, colour_for
 from server.collab.fanout import RedisFanout
@@ -23,6 +23,7 @@ from server.collab.peer import PeerLimits
 from server.collab.protocol import CloseCode
 from server.collab.store import CollabStore, DocKey
 from server.collab.worktree import WorkingTree
+from server.core import security
 from server.core.config import Settings
 from server.core.db import Database
 from server.core.errors import Forbidden, NotFound, Unauthorized
@@ -40,13 +41,14 @@ class Access:
     identity: Identity
     role: Role
     session_id: int | None
+    token_hash: str  # digest of the token used, to notice its revocation
 
 
 def authorise(db: Database, token: str | None, project_id: int) -> Access:
     """Blocking: resolve the token and the user's role in the project."""
     with db.session() as session:
         user = AuthService(session).user_for_token(token) if token else None
-        if user is None:
+        if user is None or token is None:
             raise Unauthorized("not signed in")
         projects = ProjectRepository(session)
         if projects.get(project_id) is None:
@@ -56,7 +58,7 @@ def authorise(db: Database, token: str | None, project_id: int) -> Access:
             raise Forbidden("you are not a member of this project")
         granted_by = SessionRepository(session).granting_session(project_id, user.id)
         identity = Identity(user.id, user.display_name, colour_for(user.id))
-        return Access(identity, role, granted_by)
+        return Access(identity, role, granted_by, security.token_hash(token))
 
 
 def standings(
@@ -81,13 +83,20 @@ def standings(
     return out
 
 
-_ACCESS_MODELS = (Membership, Project, CollabSession, SessionParticipant)
+def valid_tokens(db: Database, hashes: set[str]) -> set[str]:
+    """Blocking: those of the token digests that still sign someone in."""
+    with db.session() as session:
+        auth = AuthService(session)
+        return {h for h in hashes if auth.user_for_token_hash(h) is not None}
+
+
+_ACCESS_MODELS = (Membership, Project, CollabSession, SessionParticipant, ApiToken)
 _ACCESS_FLAG = "devsync.collab.access_changed"
 
 
 def watch_access(db: Database, changed: Callable[[], None]) -> None:
     """Call `changed` after every commit on `db`'s sessions that changed a
-    membership, a project or a session, so that open collaboration
+    membership, a project, a session or a token, so that open collaboration
     connections are held to the new roles at once (the periodic recheck
     covers changes made elsewhere)."""
 
@@ -133,6 +142,7 @@ def build_manager(settings: Settings, db: Database) -> RoomManager:
         config,
         fanout=fanout,
         standings=lambda pairs: standings(db, pairs),
+        tokens=lambda hashes: valid_tokens(db, hashes),
     )
     watch_access(db, manager.access_changed)
     return manager

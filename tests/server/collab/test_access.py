@@ -16,6 +16,7 @@ from server.collab.manager import RoomManager
 from server.collab.peer import Peer
 from server.collab.protocol import CloseCode
 from server.collab.store import DocKey
+from server.core import security
 from tests.server.collab.fakes import FakeClient, settle
 from tests.server.conftest import Account, SignUp
 
@@ -131,3 +132,50 @@ async def test_periodic_recheck_catches_changes_made_elsewhere(
     assert owner_peer.can_write  # the owner's standing did not change
     assert await rooms.recheck_access() == 0
     del olivia
+
+
+async def test_signing_out_or_revoking_the_token_closes_open_connections(
+    rooms: RoomManager,
+    client: httpx.AsyncClient,
+    owner: Account,
+    project_id: int,
+    project_dir: Path,
+) -> None:
+    (project_dir / "a.txt").write_text("")
+    key = DocKey(project_id, "a.txt")
+    made = await client.post(
+        "/api/me/tokens", json={"name": "editor"}, headers=owner.headers
+    )
+    assert made.status_code == 201, made.text
+    api_token, token_id = made.json()["token"], made.json()["id"]
+
+    def connect_with(token: str) -> tuple[FakeClient, Peer, asyncio.Task[None]]:
+        client_ = FakeClient()
+        peer = Peer(
+            client_.transport,
+            Identity(owner.id, owner.username, "#000"),
+            can_write=True,
+            token_hash=security.token_hash(token),
+        )
+        task = asyncio.get_running_loop().create_task(rooms.serve(key, peer))
+        return client_, peer, task
+
+    by_session, session_peer, session_task = connect_with(owner.token)
+    by_api, api_peer, api_task = connect_with(api_token)
+    await settle()
+
+    # Revoking the API token closes only the connection that used it, at once.
+    revoked = await client.delete(f"/api/me/tokens/{token_id}", headers=owner.headers)
+    assert revoked.status_code == 204, revoked.text
+    await asyncio.wait_for(api_task, rooms.config.recheck_access_seconds)
+    assert api_peer.close_code == CloseCode.UNAUTHENTICATED
+    assert by_api.transport.closed is not None
+    assert "revoked" in by_api.transport.closed[1]
+    assert session_peer.close_code is None
+
+    # Signing out ends the browser session's connection too.
+    out = await client.post("/api/auth/logout", headers=owner.headers)
+    assert out.status_code == 204, out.text
+    await asyncio.wait_for(session_task, rooms.config.recheck_access_seconds)
+    assert session_peer.close_code == CloseCode.UNAUTHENTICATED
+    assert by_session.transport.closed is not None

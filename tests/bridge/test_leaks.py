@@ -36,9 +36,10 @@ OPEN = json.dumps(
 )
 
 
-def children() -> set[int]:
-    """Live child processes of this process (zombies included)."""
-    me, found = os.getpid(), set()
+def children(parent: int | None = None) -> set[int]:
+    """Live child processes of ``parent``, this process by default (zombies
+    included)."""
+    me, found = os.getpid() if parent is None else parent, set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:

@@ -99,19 +99,6 @@ def free_port() -> int:
         return port
 
 
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
 async def test_devsync_serve_stops_its_workers(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVSYNC_")}
@@ -148,7 +135,7 @@ async def test_devsync_serve_stops_its_workers(tmp_path: Path) -> None:
         client = await hover_client(url)
         reply = await hover(client)
         assert "result" in reply, reply
-        workers = {pid for pid in children_of(proc.pid) if is_worker(pid)}
+        workers = {pid for pid in children(proc.pid) if is_worker(pid)}
         assert len(workers) == 2
         await client.close()
     finally:

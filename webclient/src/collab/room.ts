@@ -8,7 +8,13 @@ import { encodePath } from '../lib/http';
 import { Emitter } from '../lib/emitter';
 import type { PresenceUser } from './presence';
 
-export type RoomStatus = 'connecting' | 'connected' | 'disconnected';
+export type RoomStatus = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+/**
+ * Close codes after which reconnecting cannot help (server/collab/protocol.py): signed out,
+ * no longer allowed, the file is gone, the session joined through was ended.
+ */
+export const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404, 4410]);
 
 export function collabBaseUrl(
   location: { protocol: string; host: string },
@@ -49,6 +55,8 @@ export class Room {
   readonly onStatus = new Emitter<RoomStatus>();
   status: RoomStatus = 'connecting';
   synced = false;
+  /** Why the server closed this room for good (a final close code), or null. */
+  closedReason: string | null = null;
   private everConnected = false;
   private syncWaiters: (() => void)[] = [];
 
@@ -66,7 +74,15 @@ export class Room {
     // Without a user (a room started before the workspace knew who is here), peers do not list
     // this client until `setUser`.
     if (user) this.setUser(user);
+    this.provider.on('connection-close', (event: CloseEvent | null) => {
+      if (!event || !FINAL_CLOSE_CODES.has(event.code)) return;
+      this.closedReason = event.reason || `closed by the server (${event.code})`;
+      this.provider.shouldConnect = false; // y-websocket would reconnect in vain
+      this.status = 'closed';
+      this.onStatus.fire('closed');
+    });
     this.provider.on('status', ({ status }: { status: RoomStatus }) => {
+      if (this.closedReason !== null) return;
       // y-websocket flips between "disconnected" and "connecting" while it retries; once the
       // room has been connected, both mean the same to the user: offline, reconnecting.
       if (status === 'connected') this.everConnected = true;

@@ -91,7 +91,17 @@ export function HistoryPanel({ session, refreshKey, onCommit }: Props) {
     )
       return;
     try {
-      await api.restore(session.projectId, path, c.sha);
+      // Open here: restore as my own edit in the live document, so everyone sees it and my
+      // Ctrl+Z undoes it. Otherwise the server writes the file (and any live document).
+      const text = session.files.some((f) => f.path === path && f.room)
+        ? await api.readFile(session.projectId, path, c.sha)
+        : null;
+      if (text !== null && session.replaceText(path, text.replace(/\r\n?/g, '\n'))) {
+        session.activate(path);
+        session.editor?.focus();
+      } else {
+        await api.restore(session.projectId, path, c.sha);
+      }
     } catch (err) {
       setError((err as Error).message);
     }

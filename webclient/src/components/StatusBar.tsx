@@ -7,6 +7,7 @@ const CONNECTION: Record<string, string> = {
   connected: 'Connected',
   connecting: 'Connecting…',
   disconnected: 'Offline — reconnecting',
+  closed: 'Closed by the server (read-only)',
 };
 const LSP: Record<string, string> = {
   connecting: 'Python: connecting…',

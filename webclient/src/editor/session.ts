@@ -31,6 +31,8 @@ interface OpenFile {
   binding: Binding | null;
 }
 
+const VIEWER_MESSAGE = 'You joined as a viewer: this file is read-only.';
+
 export class EditorSession {
   readonly changed = new Emitter<void>();
   readonly notices = new Emitter<{ type: number; message: string }>();
@@ -98,7 +100,7 @@ export class EditorSession {
       model: null,
       automaticLayout: true,
       readOnly: this.readOnly,
-      readOnlyMessage: { value: 'You joined as a viewer: this file is read-only.' },
+      readOnlyMessage: { value: VIEWER_MESSAGE },
       fontSize: 14,
       minimap: { enabled: false },
       inlineSuggest: { enabled: true, mode: 'subword' },
@@ -144,7 +146,10 @@ export class EditorSession {
       this.earlyRooms.delete(path);
       const room = early ?? new Room(this.projectId, path, this.me);
       if (early) early.setUser(this.me);
-      room.onStatus.on(() => this.bump());
+      room.onStatus.on((status) => {
+        if (status === 'closed') this.roomClosed(path, room);
+        this.bump();
+      });
       room.awareness.on('change', () => this.onAwareness(room));
       room.text.observe((e) => {
         if (e.transaction.local) this.editedPaths.add(path);
@@ -232,7 +237,11 @@ export class EditorSession {
     if (file && this.editor) {
       if (this.editor.getModel() !== file.model) this.editor.setModel(file.model);
       if (file.room && !file.binding) file.binding = bindModel(file.room, file.model, this.editor);
-      this.editor.updateOptions({ readOnly: this.readOnly || !file.room });
+      const closed = file.room?.closedReason ?? null;
+      this.editor.updateOptions({
+        readOnly: this.readOnly || !file.room || closed !== null,
+        readOnlyMessage: { value: closed !== null ? `Read-only: ${closed}.` : VIEWER_MESSAGE },
+      });
       if (selection) {
         this.editor.setSelection(selection);
         this.editor.revealRangeInCenter(selection);
@@ -267,9 +276,55 @@ export class EditorSession {
     }
   }
 
+  /**
+   * Makes an open, synced project file read `text` as this user's own edit: it reaches everyone
+   * through the live document and Ctrl+Z undoes it. Only the changed middle is replaced, so
+   * carets elsewhere stay put. False when the file is not open live here.
+   */
+  replaceText(path: string, text: string): boolean {
+    const file = this.files.find((f) => f.path === path);
+    const room = file?.room;
+    if (!file || !room || !file.binding || !room.synced || room.closedReason !== null) return false;
+    const model = file.model;
+    const old = model.getValue();
+    if (old === text) return true;
+    let start = 0;
+    const max = Math.min(old.length, text.length);
+    while (start < max && old[start] === text[start]) start++;
+    let end = 0;
+    while (end < max - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
+    const range = monaco.Range.fromPositions(
+      model.getPositionAt(start),
+      model.getPositionAt(old.length - end),
+    );
+    model.pushStackElement();
+    model.pushEditOperations(
+      null,
+      [{ range, text: text.slice(start, text.length - end), forceMoveMarkers: true }],
+      () => null,
+    );
+    model.pushStackElement();
+    file.binding.undo.stopCapturing(); // one undo step, not merged with typing around it
+    return true;
+  }
+
+  /** The server closed a file's room for good: say why, and stop taking edits there. */
+  private roomClosed(path: string, room: Room): void {
+    this.notices.fire({
+      type: 1,
+      message: `${path}: ${room.closedReason} — the file is now read-only.`,
+    });
+    if (this.active === path && this.editor)
+      this.editor.updateOptions({
+        readOnly: true,
+        readOnlyMessage: { value: `Read-only: ${room.closedReason}.` },
+      });
+  }
+
   connection(): RoomStatus | 'idle' {
     const rooms = this.files.flatMap((f) => (f.room ? [f.room] : []));
     if (rooms.length === 0) return 'idle';
+    if (rooms.some((r) => r.status === 'closed')) return 'closed';
     if (rooms.some((r) => r.status === 'disconnected')) return 'disconnected';
     if (rooms.some((r) => r.status === 'connecting')) return 'connecting';
     return 'connected';

@@ -38,6 +38,7 @@ def _missing() -> str | None:
         "features.test.mjs",
         "resilience.test.mjs",
         "ai.test.mjs",
+        "workflows.test.mjs",
     ],
 )
 def test_webclient_in_chromium(suite: str) -> None:

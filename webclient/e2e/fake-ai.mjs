@@ -1,8 +1,8 @@
 // A local OpenAI-compatible model server for browser tests: /v1/completions (fill-in-the-middle)
-// and /v1/chat/completions, streamed (SSE) or not, always answering `text`.
+// and /v1/chat/completions, streamed (SSE) or not, answering `text` (`chatText` for chat).
 import { createServer } from 'node:http';
 
-export async function startFakeAi({ text = 'return a + b' } = {}) {
+export async function startFakeAi({ text: completionText = 'return a + b', chatText } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -16,6 +16,10 @@ export async function startFakeAi({ text = 'return a + b' } = {}) {
       }
       requests.push({ path: req.url, body: json });
       const chat = req.url.includes('/chat/completions');
+      // With a `text-completion-openai/` model litellm sends a chat to /v1/completions too,
+      // its messages as a list of prompts; a fill-in-the-middle request has one prompt string.
+      const asked = chat || Array.isArray(json.prompt);
+      const text = asked ? (chatText ?? completionText) : completionText;
       const model = json.model ?? 'fake';
       const piece = (t, done) =>
         chat

@@ -17,12 +17,6 @@ from server.deps import SESSION_COOKIE
 from server.projects.models import Role
 from server.projects.service import ProjectService
 
-REASONS = {
-    limits.CLOSE_UNAUTHENTICATED: "unauthenticated",
-    limits.CLOSE_FORBIDDEN: "not a member of this project",
-    limits.CLOSE_NOT_FOUND: "no such project",
-}
-
 
 def token_of(websocket: WebSocket) -> str:
     header = websocket.headers.get("authorization", "")

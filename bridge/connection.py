@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bridge import framing, interceptors, limits, rewrite
@@ -21,6 +22,8 @@ from server.core.ratelimit import TokenBucket
 from server.projects.models import Role
 
 log = logging.getLogger(__name__)
+# The user's standing now: (user id, role), or the close code to end with.
+Recheck = Callable[[], Awaitable[tuple[int, Role] | int]]
 
 
 class Connection:
@@ -33,9 +36,11 @@ class Connection:
         umap: UriMap,
         role: Role,
         config: limits.BridgeLimits,
+        recheck: Recheck | None = None,
     ) -> None:
         self.transport, self.backend, self.umap = transport, backend, umap
         self.role, self.limits = role, config
+        self.recheck = recheck
         self.bucket = TokenBucket(config.rate_per_second, config.rate_burst)
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self.needles = ("file:", *umap.secrets)
@@ -52,6 +57,8 @@ class Connection:
                 asyncio.create_task(self._receive_loop()),
                 asyncio.create_task(self._send_loop()),
             ]
+            if self.recheck is not None:
+                tasks.append(asyncio.create_task(self._access_loop(self.recheck)))
             code, reason = await self.ended
         except Exception:
             log.exception("bridge connection failed")
@@ -128,6 +135,21 @@ class Connection:
                     {"jsonrpc": "2.0", "method": "window/showMessage", "params": params}
                 )
             )
+
+    async def _access_loop(self, recheck: Recheck) -> None:
+        """Hold the connection to the user's current token and role: a revoked
+        or expired token, or a removed member, ends it with the same close
+        codes as at the upgrade; a demoted member keeps read-only features."""
+        while True:
+            await asyncio.sleep(self.limits.recheck_seconds)
+            try:
+                outcome = await recheck()
+            except Exception:
+                log.exception("rechecking a bridge connection's access failed")
+                continue
+            if isinstance(outcome, int):
+                return self.end(outcome, limits.CLOSE_REASONS[outcome])
+            self.role = outcome[1]
 
     async def _send_loop(self) -> None:
         while True:

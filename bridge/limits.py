@@ -16,6 +16,12 @@ CLOSE_TOO_MANY = 4429
 CLOSE_TOO_BIG = 1009
 CLOSE_POLICY = 1008
 CLOSE_SERVER_ENDED = 1011
+# Reasons sent with the access close codes (at the upgrade and on a recheck).
+CLOSE_REASONS = {
+    CLOSE_UNAUTHENTICATED: "unauthenticated: the token is invalid, expired or revoked",
+    CLOSE_FORBIDDEN: "not a member of this project",
+    CLOSE_NOT_FOUND: "no such project",
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,9 @@ class BridgeLimits:
     rate_per_second: float
     rate_burst: int
     max_pending: int = 2000  # outgoing messages queued for a client not reading
+    # How often an open connection's token and role are checked again (a
+    # revoked token or a removed member is closed; a demoted one loses edits).
+    recheck_seconds: float = 5.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BridgeLimits:
@@ -39,6 +48,7 @@ class BridgeLimits:
             idle_timeout=settings.bridge_idle_timeout_seconds,
             rate_per_second=settings.bridge_rate_per_second,
             rate_burst=settings.bridge_rate_burst,
+            recheck_seconds=settings.bridge_recheck_seconds,
         )
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
 
 from bridge import limits
-from bridge.auth import REASONS, authorize, token_of
+from bridge.auth import authorize, token_of
 from bridge.backend import backend_for
 from bridge.connection import Connection
 from bridge.transport import WebSocketTransport
@@ -19,6 +19,7 @@ from lsp.analysis import AnalysisPool
 from server.core.config import Settings
 from server.core.paths import project_root
 from server.lib.router import library_roots
+from server.projects.models import Role
 
 router = APIRouter(tags=["lsp"])
 
@@ -67,7 +68,7 @@ async def lsp_socket(websocket: WebSocket, project_id: str) -> None:
     await websocket.accept()
     transport = WebSocketTransport(websocket)
     if isinstance(outcome, int):
-        return await transport.close(outcome, REASONS[outcome])
+        return await transport.close(outcome, limits.CLOSE_REASONS[outcome])
     user_id, role = outcome
     config = limits.BridgeLimits.from_settings(settings)
     slots = connection_slots(app, config)
@@ -77,6 +78,11 @@ async def lsp_socket(websocket: WebSocket, project_id: str) -> None:
         pid = int(project_id)
         umap = UriMap(project_root(settings, pid), library_roots(app))
         backend = backend_for(settings, pid, analysis_pool(app, settings))
-        await Connection(transport, backend, umap, role, config).run()
+        db = app.state.db
+
+        async def recheck() -> tuple[int, Role] | int:
+            return await run_in_threadpool(authorize, db, settings, token, project_id)
+
+        await Connection(transport, backend, umap, role, config, recheck).run()
     finally:
         slots.release(user_id)

@@ -160,6 +160,12 @@ class Settings(BaseSettings):
         gt=0,
         description="An `/lsp` connection silent this long is closed with 4408.",
     )
+    bridge_recheck_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="How often an open `/lsp` connection's token and role are "
+        "checked again (revoked token: 4401, removed member: 4403).",
+    )
     bridge_rate_per_second: float = Field(
         200.0,
         gt=0,

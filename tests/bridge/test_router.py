@@ -74,3 +74,38 @@ async def test_idle_timeout(start_server: StartServer) -> None:
     await client.initialize()
     code, reason = await client.closed()
     assert (code, reason) == (4408, "idle timeout")
+
+
+async def test_open_connections_follow_token_and_membership(
+    start_server: StartServer,
+) -> None:
+    live = await start_server(bridge_recheck_seconds=0.1)
+    olivia, bob = await live.user("olivia"), await live.user("bob")
+    pid = await live.project(olivia)
+    await live.add_member(olivia, pid, bob, "editor")
+    made = await live.http.post(
+        "/api/me/tokens", json={"name": "editor"}, headers=olivia.headers
+    )
+    assert made.status_code == 201, made.text
+    api_token, token_id = made.json()["token"], made.json()["id"]
+    by_token = await RawClient.open(live.ws_url(pid, api_token))
+    by_bob = await RawClient.open(live.ws_url(pid, bob.token))
+    for client in (by_token, by_bob):
+        assert "capabilities" in (await client.initialize())["result"]
+
+    # A revoked API token ends the connection that signed in with it.
+    revoked = await live.http.delete(
+        f"/api/me/tokens/{token_id}", headers=olivia.headers
+    )
+    assert revoked.status_code == 204, revoked.text
+    code, reason = await by_token.closed()
+    assert code == 4401
+    assert "revoked" in reason
+
+    # A member removed from the project is closed with 4403.
+    removed = await live.http.delete(
+        f"/api/projects/{pid}/members/{bob.id}", headers=olivia.headers
+    )
+    assert removed.status_code == 204, removed.text
+    code, _ = await by_bob.closed()
+    assert code == 4403

@@ -44,7 +44,9 @@ def analysis_pool(app: object, settings: Settings) -> AnalysisPool | None:
     state = app.state  # type: ignore[attr-defined]
     pool: AnalysisPool | None = getattr(state, "analysis_pool", None)
     if pool is None:
-        pool = state.analysis_pool = AnalysisPool(size)
+        pool = state.analysis_pool = AnalysisPool(
+            size, settings.bridge_analysis_timeout_seconds
+        )
     return pool
 
 

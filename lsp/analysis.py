@@ -43,10 +43,17 @@ from lsp.analysis_worker import CtxState, DocArg, read_message, write_message
 log = logging.getLogger(__name__)
 REPO_ROOT = str(Path(__file__).resolve().parents[1])
 STOP_TIMEOUT = 5.0
+# A job running longer than this (a pathological file, a jedi bug) has its
+# worker killed, so the connections behind it are not blocked for good.
+JOB_TIMEOUT = 30.0
 
 
 class WorkerCrashed(JsonRpcInternalError):
     """The analysis worker process died while running the request."""
+
+
+class JobTimedOut(JsonRpcInternalError):
+    """The request ran past the pool's time limit; its worker was killed."""
 
 
 @dataclass
@@ -63,8 +70,9 @@ class Job:
 class _Slot:
     """One worker process and the thread that feeds it."""
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, job_timeout: float = JOB_TIMEOUT) -> None:
         self.index = index
+        self.job_timeout = job_timeout
         self.jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self.proc: subprocess.Popen[bytes] | None = None
         self.connections: set[int] = set()
@@ -210,7 +218,35 @@ class _Slot:
             )
             return
         self._remember(job)
-        reply = self._read()
+        proc = self.proc
+        assert proc is not None
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        watchdog = threading.Timer(self.job_timeout, stop)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            reply = self._read()
+        finally:
+            watchdog.cancel()
+        if reply is None and timed_out.is_set():
+            log.error(
+                "analysis worker %s killed: a request ran over %.0f s",
+                proc.pid,
+                self.job_timeout,
+            )
+            self.reap()
+            job.future.set_exception(
+                JobTimedOut(
+                    message=f"analysis took longer than {self.job_timeout:g} s "
+                    "and was stopped"
+                )
+            )
+            return
         if reply is None:
             log.error("analysis worker %s died during a request", self.pid)
             self.reap()
@@ -228,10 +264,11 @@ class _Slot:
 class AnalysisPool:
     """``size`` analysis processes, started together on first use."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, job_timeout: float = JOB_TIMEOUT) -> None:
         if size < 1:
             raise ValueError("an analysis pool needs at least one process")
         self.size = size
+        self.job_timeout = job_timeout
         self._slots: list[_Slot] = []
         self._assigned: dict[int, _Slot] = {}
         self._lock = threading.Lock()
@@ -243,7 +280,7 @@ class AnalysisPool:
             if self._closed:
                 raise RuntimeError("analysis pool is closed")
             if not self._slots:
-                self._slots = [_Slot(i) for i in range(self.size)]
+                self._slots = [_Slot(i, self.job_timeout) for i in range(self.size)]
                 for slot in self._slots:
                     slot.spawn()
                     slot.thread.start()

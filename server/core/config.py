@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         "language servers (a connection keeps its worker); 0 runs it on one "
         "thread of the server process.",
     )
+    bridge_analysis_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="A jedi request running longer than this in an analysis "
+        "process is stopped (JSON-RPC error; the process is replaced).",
+    )
     bridge_max_message_bytes: int = Field(
         4 * 1024 * 1024,
         ge=1024,

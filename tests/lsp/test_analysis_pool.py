@@ -107,3 +107,18 @@ def test_close_stops_every_worker() -> None:
     assert not any(alive(pid) for pid in pids)
     with pytest.raises(RuntimeError):
         call(p, 1, "pid")
+
+
+def test_a_job_over_the_time_limit_is_stopped_and_its_worker_replaced() -> None:
+    p = AnalysisPool(1, job_timeout=0.5)
+    try:
+        stuck = call(p, 1, "pid")
+        with pytest.raises(JsonRpcInternalError, match=r"longer than 0\.5 s"):
+            call(p, 1, "nap", 30)
+        assert not alive(stuck)
+        # The next request (queued behind it, or new) gets a fresh worker.
+        fresh = call(p, 1, "pid")
+        assert fresh != stuck
+        assert call(p, 2, "nap", 0.1) == fresh
+    finally:
+        p.close()

@@ -244,6 +244,11 @@ describe('workflows with a model configured', { skip }, () => {
     // And it stays closed: no reconnect loop brings the guest back.
     await guest.page.waitForTimeout(1500);
     assert.equal(await guest.page.locator('.banner.offline').count(), 0);
+    // The bridge's access recheck (every 5 s) closes the guest's language
+    // server connection too (4403), and the client does not retry it.
+    await guest.page
+      .locator('.statusbar', { hasText: 'language server unavailable' })
+      .waitFor({ timeout: 15_000 });
   });
 });
 

@@ -11,6 +11,9 @@ import { nextBackoff } from '../lib/backoff';
 import { clientCapabilities } from './capabilities';
 import { toLspUri } from './convert';
 
+/** Close codes after which the bridge would refuse a retry just the same. */
+const NO_RETRY_CLOSE_CODES = new Set([4401, 4403, 4404]);
+
 export type LspState = 'connecting' | 'initializing' | 'ready' | 'offline' | 'unavailable';
 
 interface OpenDoc {
@@ -92,10 +95,16 @@ export class LspClient {
       void this.initialize(connection);
     };
     // addEventListener, not onclose: vscode-ws-jsonrpc's toSocket() takes over the on* properties.
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (event: CloseEvent) => {
       this.connection?.dispose();
       this.connection = null;
       if (this.disposed) return;
+      // Signed out, removed from the project, or no such project: retrying
+      // cannot help (the collaboration socket shows the reason).
+      if (NO_RETRY_CLOSE_CODES.has(event.code)) {
+        this.setState('unavailable');
+        return;
+      }
       const wasReady = this.state === 'ready';
       this.setState(wasReady || this.attempt > 0 ? 'offline' : 'unavailable');
       const delay = nextBackoff(this.attempt++);

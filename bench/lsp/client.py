@@ -79,6 +79,23 @@ class Client:
     def notify(self, method: str, params: Any) -> None:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
 
+    def change(
+        self, uri: str, version: int, rng: tuple[int, int, int, int], new: str
+    ) -> None:
+        """``didChange`` replacing ``rng`` (sl, sc, el, ec) with ``new``."""
+        sl, sc, el, ec = rng
+        span = {
+            "start": {"line": sl, "character": sc},
+            "end": {"line": el, "character": ec},
+        }
+        self.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": span, "text": new}],
+            },
+        )
+
     def waiter(self, pred: Any) -> asyncio.Future[float]:
         fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiters.append((pred, fut))

@@ -180,22 +180,7 @@ async def devsync(
     def change(rng: tuple[int, int, int, int], new: str) -> None:
         nonlocal version
         version += 1
-        sl, sc, el, ec = rng
-        client.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {
-                        "range": {
-                            "start": {"line": sl, "character": sc},
-                            "end": {"line": el, "character": ec},
-                        },
-                        "text": new,
-                    }
-                ],
-            },
-        )
+        client.change(uri, version, rng, new)
 
     async def one(line: int, col: int, length: int) -> float:
         name = lines[line][col : col + length]

@@ -154,22 +154,7 @@ async def measure_server(
     def change(rng: tuple[int, int, int, int], new: str) -> None:
         nonlocal version
         version += 1
-        sl, sc, el, ec = rng
-        client.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {
-                        "range": {
-                            "start": {"line": sl, "character": sc},
-                            "end": {"line": el, "character": ec},
-                        },
-                        "text": new,
-                    }
-                ],
-            },
-        )
+        client.change(uri, version, rng, new)
 
     times, counts = [], []
     for line, col, length in attrs:

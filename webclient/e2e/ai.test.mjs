@@ -22,14 +22,7 @@ describe('web client AI', { skip }, () => {
   before(async () => {
     ensureBuilt();
     ai = await startFakeAi({ text: 'return a + b' });
-    server = await startServer({
-      env: {
-        DEVSYNC_AI_MODEL: 'text-completion-openai/fake-coder',
-        DEVSYNC_AI_API_BASE: ai.v1,
-        DEVSYNC_AI_API_KEY: 'test-key',
-        DEVSYNC_AI_DEBOUNCE_MS: '50',
-      },
-    });
+    server = await startServer({ env: ai.env });
     browser = await launchBrowser();
   });
   after(async () => {

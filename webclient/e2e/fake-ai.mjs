@@ -77,9 +77,17 @@ export async function startFakeAi({ text: completionText = 'return a + b', chatT
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address();
+  const v1 = `http://127.0.0.1:${port}/v1`;
   return {
-    v1: `http://127.0.0.1:${port}/v1`,
+    v1,
     requests,
+    // The `devsync serve` environment that points its AI at this server.
+    env: {
+      DEVSYNC_AI_MODEL: 'text-completion-openai/fake-coder',
+      DEVSYNC_AI_API_BASE: v1,
+      DEVSYNC_AI_API_KEY: 'test-key',
+      DEVSYNC_AI_DEBOUNCE_MS: '50',
+    },
     stop: () => new Promise((r) => server.close(r)),
   };
 }

@@ -27,8 +27,12 @@ export class HistoryTree implements vscode.TreeDataProvider<Node> {
     private readonly changedFiles: (projectId: string, sha: string) => Promise<string[]>,
   ) {}
 
-  /** Show the history of `uri` (a document URI) or, when undefined, of the project. */
+  /** Show the history of `uri` (a document URI) or, when undefined, of the project.
+   * The same `uri` again changes nothing: a second reload would re-render the rows
+   * under the user's click, and VS Code drops the commands of replaced rows
+   * ("Actual command not found"). A commit already reloads (`refresh`). */
   showFor(uri: string | undefined): void {
+    if (uri === this.uri) return;
     this.uri = uri;
     this.changed.fire();
   }

@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 
 from lsp import jedi_support, linters, protocol, ruff_tool
 from lsp.context import ServerContext
+from lsp.documents import use_fast_documents
 from lsp.features import Feature, default_features
 from lsp.features.diagnostics import Diagnostics
 from lsp.features.formatting import RuffFormatting
@@ -123,6 +124,7 @@ def create_server(
                     + "; ".join(errors),
                 )
             )
+        use_fast_documents(ls.workspace)
         ctx.root_path = ls.workspace.root_path
         if ls.workspace.folders:
             first = next(iter(ls.workspace.folders.values()))

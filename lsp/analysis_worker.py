@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from pygls.workspace import PositionCodec
 
+from lsp import jedi_speedups
 from lsp.context import ServerContext
 from lsp.documents import Snapshot
 
@@ -192,6 +193,8 @@ def main() -> int:
     os.dup2(2, 1)
     stdin = sys.stdin.buffer
     worker = Worker()
+    jedi_speedups.tune_gc()
+    heap = jedi_speedups.HeapPolicy()
     while True:
         message = read_message(stdin)
         if message is None:
@@ -213,6 +216,8 @@ def main() -> int:
                 write_message(out, ("ok", job, result))
             except Exception as exc:
                 write_message(out, ("err", job, _reply_error(exc)))
+        if heap.note_call():
+            heap.collect()  # the reply is out; see lsp.jedi_speedups
 
 
 if __name__ == "__main__":

@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         log.warning("ignoring unknown arguments: %s", " ".join(unknown))
 
-    from lsp import transport
+    from lsp import jedi_speedups, transport
+
+    jedi_speedups.tune_gc()  # this process is mostly jedi; see the module
 
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")

@@ -84,6 +84,10 @@ def project(ctx: ServerContext) -> Any:
     """The jedi Project for this server's workspace (built once per settings)."""
     import jedi
 
+    from lsp import jedi_speedups
+
+    jedi_speedups.install()
+
     opts = ctx.options
     key = (ctx.root_path, opts.python, opts.extra_paths)
     if ctx.project is not None and ctx.project_key == key:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from lsp.context import ServerContext
 from lsp.documents import Snapshot
+from lsp.jedi_speedups import HeapPolicy
 
 if TYPE_CHECKING:
     from lsp.analysis import AnalysisPool
@@ -39,6 +40,9 @@ R = TypeVar("R")
 
 _lock = threading.Lock()
 _jedi: ThreadPoolExecutor | None = None
+# The collector policy for the jedi thread (see lsp.jedi_speedups).
+_heap = HeapPolicy()
+_HEAP_DELAY = 0.05
 _lint: ThreadPoolExecutor | None = None
 
 
@@ -170,12 +174,16 @@ async def run_jedi(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
             if left:
                 _pooled_in_flight[key] = left
     _in_flight += 1
+    loop = asyncio.get_running_loop()
     try:
-        loop = asyncio.get_running_loop()
         call = functools.partial(fn, *args, **kwargs)
         return await loop.run_in_executor(jedi_executor(), call)
     finally:
         _in_flight -= 1
+        if _heap.note_call():
+            # Queued on the jedi thread a little later: by then the reply
+            # has been written, and the next request waits at most once.
+            loop.call_later(_HEAP_DELAY, jedi_executor().submit, _heap.collect)
 
 
 async def jedi_idle(limit: float, ctx: ServerContext | None = None) -> None:

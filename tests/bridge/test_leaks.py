@@ -98,8 +98,10 @@ async def run_cycles(live: LiveServer, owner: Account, count: int) -> None:
         await asyncio.gather(*(cycle(url, i) for i in range(start, start + 10)))
     await settle(tasks)
     assert len(asyncio.all_tasks()) <= tasks, asyncio.all_tasks()
-    # Process-wide pools (jedi, lint_0/lint_1) may grow to their size, no more.
-    assert {n.rstrip("0123456789") for n in own_threads()} == {
+    # Process-wide pools (jedi, lint_0/lint_1) may grow to their size, no
+    # more, and no new kind of thread appears. (One-off threads running at
+    # the baseline, such as the AI provider's warm-up import, may have ended.)
+    assert {n.rstrip("0123456789") for n in own_threads()} <= {
         n.rstrip("0123456789") for n in threads
     }
     assert len(own_threads()) <= len(threads) + 2

@@ -2,7 +2,10 @@
 
 pygls drops a request whose params fail validation without answering it,
 and its ``exit`` calls ``sys.exit``, which would end every session sharing
-the process. ``dispatch`` and ``DevSyncProtocol`` fix both.
+the process. ``dispatch`` and ``DevSyncProtocol`` fix both. pygls also logs
+every JSON-RPC error a handler raises as an ERROR with a traceback, including
+the routine ones of typing (a result dropped because the document changed, a
+cancelled request); ``RoutineErrors`` keeps those at DEBUG.
 """
 
 from __future__ import annotations
@@ -13,10 +16,36 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import (
+    JsonRpcContentModified,
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcRequestCancelled,
+)
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 log = logging.getLogger(__name__)
+
+
+class RoutineErrors(logging.Filter):
+    """Turns pygls's ERROR-with-traceback for ContentModified and
+    RequestCancelled into a one-line DEBUG record (dropped unless DEBUG is on).
+    The client still gets the JSON-RPC error."""
+
+    ROUTINE = (JsonRpcContentModified, JsonRpcRequestCancelled)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if not isinstance(exc, self.ROUTINE):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        record.msg, record.args = "%s (%s)", (record.getMessage(), exc)
+        record.exc_info = record.exc_text = None
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+PYGLS_RPC_LOGGER = "pygls.protocol.json_rpc"
+logging.getLogger(PYGLS_RPC_LOGGER).addFilter(RoutineErrors())
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600

@@ -6,7 +6,7 @@ import json
 import queue
 import subprocess
 import threading
-from typing import Any
+from typing import IO, Any
 
 from tests.lsp.conftest import PROJECT, SERVER_COMMAND, server_env
 
@@ -14,12 +14,12 @@ from tests.lsp.conftest import PROJECT, SERVER_COMMAND, server_env
 class RawServer:
     """Write arbitrary bytes; read framed JSON messages back."""
 
-    def __init__(self) -> None:
+    def __init__(self, stderr: IO[bytes] | None = None) -> None:
         self.proc = subprocess.Popen(
             SERVER_COMMAND,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=stderr if stderr is not None else subprocess.DEVNULL,
             env=server_env(),
         )
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +123,46 @@ def test_five_megabyte_document(server: RawServer) -> None:
     )  # the notice may still be in flight
     assert server.alive()
     server.notify("textDocument/didClose", {"textDocument": {"uri": big_uri}})
+
+
+def test_dropped_results_are_not_logged_as_errors(tmp_path: Path) -> None:
+    """A completion overtaken by an edit answers ContentModified (-32801);
+    stderr gets no ERROR traceback for it, only for real failures."""
+    import argparse
+
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as sink:
+        server = RawServer(stderr=sink)
+        try:
+            server.initialize()
+            uri = (tmp_path / "big.py").as_uri()
+            text = Path(argparse.__file__).read_text()
+            doc = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+            server.notify("textDocument/didOpen", {"textDocument": doc})
+            lines = text.splitlines()
+            line = next(i for i in range(1000, len(lines)) if "self._" in lines[i])
+            where = {"line": line, "character": lines[line].index("self._") + 5}
+            codes = []
+            for version in range(2, 8):  # the first, cold, takes 100s of ms
+                msg_id = server.request(
+                    "textDocument/completion",
+                    {"textDocument": {"uri": uri}, "position": where},
+                )
+                time.sleep(0.01)  # jedi is at work when the edit arrives
+                start = {"line": 0, "character": 0}
+                edit = {"range": {"start": start, "end": start}, "text": "#"}
+                server.notify(
+                    "textDocument/didChange",
+                    {
+                        "textDocument": {"uri": uri, "version": version},
+                        "contentChanges": [edit],
+                    },
+                )
+                codes.append(server.response(msg_id).get("error", {}).get("code"))
+            assert -32801 in codes, codes
+            assert server.alive()
+        finally:
+            server.close()
+    stderr = log.read_text()
+    assert "Traceback" not in stderr, stderr
+    assert "ContentModified" not in stderr, stderr

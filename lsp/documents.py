@@ -47,9 +47,7 @@ class FastTextDocument(TextDocument):
             self._source = self.source + change.text
             return
         if start.line > len(lines) or end.line < start.line:
-            # pygls's loop never reaches the start of such a range: no change.
-            self._source = "".join(lines)
-            return
+            return  # pygls's loop never reaches the start of such a range
         tail = ""
         if end.line < len(lines):
             tail = lines[end.line][end.character :] + "".join(lines[end.line + 1 :])
@@ -164,7 +162,7 @@ class SnapshotCache:
             uri=doc.uri,
             version=doc.version,
             source=source,
-            lines=_lines(doc, source),
+            lines=doc.lines,  # a FastTextDocument's split is cached per version
             path=path,
             codec=doc.position_codec,
             language_id=doc.language_id,
@@ -175,10 +173,3 @@ class SnapshotCache:
     def drop(self, uri: str) -> None:
         """Forget a closed document."""
         self._cache.pop(uri, None)
-
-
-def _lines(doc: TextDocument, source: str) -> Sequence[str]:
-    """``source`` split into lines, reusing a FastTextDocument's split."""
-    if isinstance(doc, FastTextDocument):
-        return doc.lines
-    return source.splitlines(keepends=True)

@@ -122,6 +122,8 @@ def _get_used_names(self: Any) -> Any:
 def install() -> None:
     """Put both replacements in place (once per process)."""
     global _installed
+    if _installed:  # the common case: jedi_support calls this per request
+        return
     with _lock:
         if _installed:
             return

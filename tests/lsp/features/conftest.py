@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
 import pytest
 from lsprotocol import types
 from pygls.workspace import Workspace
 
 from lsp.features.base import Feature
+from lsp.features.completion import JediCompletion
 from lsp.server import DevSyncServer, create_server
 from tests.lsp.conftest import PROJECT
 
@@ -42,3 +44,20 @@ def open_text(server: DevSyncServer) -> Open:
 def feature(server: DevSyncServer, cls: type[Feature]) -> Feature:
     """The server's instance of a feature class."""
     return next(f for f in server.features if isinstance(f, cls))
+
+
+def ident(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+def completion_at(
+    server: DevSyncServer, uri: str, line: int, character: int
+) -> Coroutine[Any, Any, types.CompletionList | None]:
+    """The server's completion request at a position (a coroutine to await or
+    to start with ``asyncio.ensure_future``)."""
+    completer = cast(JediCompletion, feature(server, JediCompletion))
+    return completer.completion(
+        types.CompletionParams(
+            text_document=ident(uri), position=types.Position(line, character)
+        )
+    )

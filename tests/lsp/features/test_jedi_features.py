@@ -22,11 +22,7 @@ from lsp.options import Options
 from lsp.server import DevSyncServer
 from lsp.worker import run_jedi
 from tests.lsp.conftest import PROJECT
-from tests.lsp.features.conftest import Open, feature
-
-
-def ident(uri: str) -> types.TextDocumentIdentifier:
-    return types.TextDocumentIdentifier(uri=uri)
+from tests.lsp.features.conftest import Open, completion_at, feature, ident
 
 
 async def test_completion_is_cut_and_marked_incomplete(
@@ -104,14 +100,7 @@ async def test_result_for_an_older_version_is_never_sent(
     server: DevSyncServer, open_text: Open
 ) -> None:
     uri = open_text("import os\nos.\n")
-    completer = cast(JediCompletion, feature(server, JediCompletion))
-    pending = asyncio.ensure_future(
-        completer.completion(
-            types.CompletionParams(
-                text_document=ident(uri), position=types.Position(1, 3)
-            )
-        )
-    )
+    pending = asyncio.ensure_future(completion_at(server, uri, 1, 3))
     await asyncio.sleep(0)  # the jedi call is under way
     server.workspace.update_text_document(
         types.VersionedTextDocumentIdentifier(uri=uri, version=2),

@@ -18,7 +18,7 @@ from lsp.features.completion import JediCompletion
 from lsp.features.navigation import JediNavigation
 from lsp.features.rename import JediRename
 from lsp.server import DevSyncServer, create_server
-from tests.lsp.features.conftest import Open, feature
+from tests.lsp.features.conftest import Open, completion_at, feature, ident
 
 
 @pytest.fixture
@@ -33,10 +33,6 @@ def attached(server: DevSyncServer, pool: AnalysisPool) -> Iterator[DevSyncServe
     worker.attach(server.ctx, pool)
     yield server
     worker.detach(server.ctx)
-
-
-def ident(uri: str) -> types.TextDocumentIdentifier:
-    return types.TextDocumentIdentifier(uri=uri)
 
 
 async def test_completion_and_resolve_come_from_the_worker(
@@ -91,14 +87,7 @@ async def test_an_answer_for_an_older_version_is_dropped(
     attached: DevSyncServer, open_text: Open
 ) -> None:
     uri = open_text("import os\nos.\n")
-    completer = cast(JediCompletion, feature(attached, JediCompletion))
-    pending = asyncio.ensure_future(
-        completer.completion(
-            types.CompletionParams(
-                text_document=ident(uri), position=types.Position(1, 3)
-            )
-        )
-    )
+    pending = asyncio.ensure_future(completion_at(attached, uri, 1, 3))
     await asyncio.sleep(0)  # sent to the worker
     attached.workspace.update_text_document(
         types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -107,9 +96,7 @@ async def test_an_answer_for_an_older_version_is_dropped(
     with pytest.raises(JsonRpcContentModified):
         await pending
     # The next request sees the new text (the worker got version 2).
-    result = await completer.completion(
-        types.CompletionParams(text_document=ident(uri), position=types.Position(1, 4))
-    )
+    result = await completion_at(attached, uri, 1, 4)
     assert result is not None
     labels = {i.label for i in result.items}
     assert "path" in labels
@@ -121,14 +108,7 @@ async def test_lint_waits_only_for_its_own_servers_pooled_calls(
 ) -> None:
     other = create_server()
     uri = open_text("import os\nos.\n")
-    completer = cast(JediCompletion, feature(attached, JediCompletion))
-    pending = asyncio.ensure_future(
-        completer.completion(
-            types.CompletionParams(
-                text_document=ident(uri), position=types.Position(1, 3)
-            )
-        )
-    )
+    pending = asyncio.ensure_future(completion_at(attached, uri, 1, 3))
     await asyncio.sleep(0)  # sent to the worker, not answered yet
     # The call runs in another process: it does not hold this process's GIL,
     # so only this server's own linting waits for it.
